@@ -1,0 +1,188 @@
+"""PAKN settings: one module, every deployment difference read from environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from pakn.core.env import (
+    SettingsError,
+    env_bool,
+    env_choice,
+    env_database,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("PAKN_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("PAKN_DEBUG", False)
+SECRET_KEY = env_str("PAKN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and env_bool("PAKN_PRODUCTION", False):
+        raise SettingsError("PAKN_SECRET_KEY chưa được đặt: bắt buộc khi PAKN_PRODUCTION=true.")
+    SECRET_KEY = "pakn-insecure-development-key-change-me-0123456789abcdef"  # noqa: S105
+ALLOWED_HOSTS = env_list("PAKN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("PAKN_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("PAKN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "pakn.accounts",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks_db",
+    "rules.apps.AutodiscoverRulesConfig",
+    "pakn.core",
+    "pakn.ops",
+    "pakn.geo",
+    "pakn.taxonomy",
+    "pakn.submissions",
+    "pakn.notifications",
+    "pakn.cases",
+    "pakn.intelligence",
+    "pakn.analytics",
+    "pakn.portal",
+    "pakn.backoffice",
+    "pakn.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("DATABASE_URL", str(VAR_DIR / "pakn.sqlite3"))}
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("PAKN_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and the single writer work side by side; IMMEDIATE takes the write lock
+    # at BEGIN so concurrent writers queue on busy_timeout instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "pakn.accounts.backends.EmailPhoneUsernameBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/backoffice/login/"
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env_str("PAKN_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = DEBUG
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("PAKN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+_MAIL_BACKEND = env_str("PAKN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_MAIL_OPTIONS: dict[str, object] = {}
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": env_str("PAKN_EMAIL_HOST", "localhost"),
+        "port": env_int("PAKN_EMAIL_PORT", 25, minimum=1),
+        "username": env_str("PAKN_EMAIL_HOST_USER", ""),
+        "password": env_str("PAKN_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("PAKN_EMAIL_USE_TLS", False),
+        "timeout": 20,
+    }
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env_str("PAKN_DEFAULT_FROM_EMAIL", "PAKN <no-reply@pakn.local>")
+
+PAKN_SMS_BACKEND = env_choice("PAKN_SMS_BACKEND", "log", {"log", "http"})
+PAKN_SMS_HTTP_URL = env_str("PAKN_SMS_HTTP_URL", "")
+PAKN_SMS_HTTP_TOKEN = env_str("PAKN_SMS_HTTP_TOKEN", "")
+if PAKN_SMS_BACKEND == "http" and not PAKN_SMS_HTTP_URL:
+    raise SettingsError("PAKN_SMS_BACKEND=http cần PAKN_SMS_HTTP_URL.")
+
+PAKN_DEMO_PASSWORD = env_str("PAKN_DEMO_PASSWORD", "pakn-demo-2026")
+PAKN_DEFAULT_INTAKE_AGENCY = env_str("PAKN_DEFAULT_INTAKE_AGENCY", "")
+PAKN_AUTO_ROUTE_CONFIDENCE = env_float("PAKN_AUTO_ROUTE_CONFIDENCE", 0.85)
+PAKN_MAX_BODY_CHARS = env_int("PAKN_MAX_BODY_CHARS", 10000, minimum=100)
+PAKN_MAX_UPLOAD_MB = env_int("PAKN_MAX_UPLOAD_MB", 10, minimum=1)
+PAKN_MAX_ATTACHMENTS = env_int("PAKN_MAX_ATTACHMENTS", 5, minimum=0)
+PAKN_WORKER_HEARTBEAT_MAX_AGE = env_int("PAKN_WORKER_HEARTBEAT_MAX_AGE", 180, minimum=10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("PAKN_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOG_LEVEL = env_choice("PAKN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,131 @@
+"""The append-only, hash-chained case log.
+
+Each event's hash covers its content and the previous event's hash (per case), so editing or
+removing a line breaks the chain from that line on. Writers hold the case row lock
+(``select_for_update``) while appending, which serialises ``seq`` per case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from pakn.core.errors import DomainError
+
+from .models import Case, CaseEvent
+
+GENESIS = "0" * 64
+
+
+class ConcurrentChange(DomainError):
+    code = "conflict"
+    http_status = 409
+
+
+def _canonical(event: CaseEvent) -> bytes:
+    created = event.created_at.astimezone(UTC).isoformat(timespec="microseconds")
+    doc = {
+        "case": event.case_id,
+        "seq": event.seq,
+        "action": event.action,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "agency": event.agency_id,
+        "from": event.from_status,
+        "to": event.to_status,
+        "reason": event.reason,
+        "data": event.data,
+        "public": event.is_public,
+        "at": created,
+        "prev": event.prev_hash,
+    }
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def event_hash(event: CaseEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def append_event(
+    *,
+    case: Case,
+    action: str,
+    actor: Any = None,
+    actor_label: str = "",
+    agency: Any = None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    is_public: bool = False,
+    created_at: datetime | None = None,
+) -> CaseEvent:
+    """Append one event and move the case's log head, refusing a concurrent append."""
+    previous = (case.log_seq, case.log_head or GENESIS)
+    event = CaseEvent(
+        case=case,
+        seq=previous[0] + 1,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label or (str(actor) if getattr(actor, "pk", None) else "Hệ thống"),
+        agency=agency,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=json.loads(json.dumps(data or {}, default=str)),
+        is_public=is_public,
+        created_at=created_at or timezone.now(),
+        prev_hash=previous[1],
+    )
+    event.hash = event_hash(event)
+    moved = Case.objects.filter(pk=case.pk, log_seq=case.log_seq).update(
+        log_seq=event.seq, log_head=event.hash
+    )
+    if moved != 1:
+        raise ConcurrentChange("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại.")
+    event.save(force_insert=True)
+    case.log_seq, case.log_head = event.seq, event.hash
+    return event
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    case_id: int
+    seq: int
+    problem: str
+
+
+def verify_chain(case_ids: list[int] | None = None) -> BrokenLink | None:
+    """Walk every case's chain in order; return the first broken link, or None."""
+    events = CaseEvent.objects.order_by("case_id", "seq")
+    if case_ids is not None:
+        events = events.filter(case_id__in=case_ids)
+    heads = Case.objects.filter(log_seq__gt=0)
+    if case_ids is not None:
+        heads = heads.filter(pk__in=case_ids)
+    head_of = dict(heads.values_list("pk", "log_seq"))
+    current_case = None
+    expected_prev = GENESIS
+    expected_seq = 1
+    for event in events.iterator(chunk_size=2000):
+        if event.case_id != current_case:
+            if current_case is not None and head_of.pop(current_case, 0) != expected_seq - 1:
+                return BrokenLink(current_case, expected_seq, "mất các dòng nhật ký cuối")
+            current_case, expected_prev, expected_seq = event.case_id, GENESIS, 1
+        if event.seq != expected_seq:
+            return BrokenLink(event.case_id, event.seq, f"thiếu dòng nhật ký số {expected_seq}")
+        if event.prev_hash != expected_prev:
+            return BrokenLink(event.case_id, event.seq, "liên kết với dòng trước bị thay đổi")
+        if event_hash(event) != event.hash:
+            return BrokenLink(event.case_id, event.seq, "nội dung dòng nhật ký bị sửa")
+        expected_prev, expected_seq = event.hash, expected_seq + 1
+    if current_case is not None and head_of.pop(current_case, 0) != expected_seq - 1:
+        return BrokenLink(current_case, expected_seq, "mất các dòng nhật ký cuối")
+    for case_id, seq in sorted(head_of.items()):
+        return BrokenLink(case_id, 1, f"mất toàn bộ {seq} dòng nhật ký")
+    return None

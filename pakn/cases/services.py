@@ -1,0 +1,1173 @@
+"""The workflow: every write to a case is one of these services.
+
+Each service checks the actor's role and the case's state, writes the change and its CaseEvent
+in one transaction, and leaves side effects (notifications, AI analysis) to durable background
+steps that run after commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pakn.accounts.models import Agency, Membership, Role, User
+from pakn.core import workdays
+from pakn.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from pakn.core.phones import normalize_phone
+from pakn.core.redact import redact_personal_data
+from pakn.core.text import fold
+from pakn.core.tracking import (
+    format_tracking_code,
+    generate_access_token,
+    generate_tracking_code,
+    hash_token,
+)
+from pakn.geo.models import AdministrativeUnit, UnitLevel
+from pakn.notifications.services import notify_contact, notify_users
+from pakn.ops.steps import schedule, step
+from pakn.submissions.models import Channel, Kind, Submission, SubmitterType
+from pakn.submissions.uploads import UploadedItem, save_attachments, validate_uploads
+from pakn.taxonomy.models import Field
+
+from . import deadlines, routing
+from .log import append_event
+from .models import (
+    Answer,
+    AnswerStatus,
+    Case,
+    CoordinationRequest,
+    InfoRequest,
+    Outcome,
+    Rating,
+    Status,
+    Urgency,
+)
+from .rules import allowed_from, can_act
+
+CONSENT_CHANNELS = {Channel.WEB, Channel.MOBILE, Channel.INTERMEDIARY}
+VIETNAM_BOUNDS = (6.0, 24.0, 102.0, 118.0)  # lat min/max, lng min/max, islands included
+
+PostIntakeHook = Callable[[Case], None]
+_post_intake_hooks: list[tuple[str, PostIntakeHook]] = []
+
+
+def register_post_intake_hook(name: str, hook: PostIntakeHook) -> None:
+    """Higher layers (intelligence) add work to run after every intake, as retried steps."""
+    if name not in {n for n, _ in _post_intake_hooks}:
+        _post_intake_hooks.append((name, hook))
+
+
+# --------------------------------------------------------------------------------------------
+# Intake
+
+
+@dataclass
+class IntakeData:
+    kind: str
+    title: str
+    body: str
+    submitter_name: str
+    channel: str = Channel.WEB
+    field_id: int | None = None
+    phone: str = ""
+    email: str = ""
+    submitter_type: str = SubmitterType.PERSON
+    organisation_name: str = ""
+    submitter_address: str = ""
+    id_number: str = ""
+    is_anonymous: bool = False
+    consent: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+    province_id: int | None = None
+    commune_id: int | None = None
+    urgency: str = Urgency.NORMAL
+    account: User | None = None
+    intermediary: User | None = None
+    intermediary_note: str = ""
+    idempotency_key: str | None = None
+    source_instance: str = ""
+    external_id: str = ""
+    attachments: Sequence[UploadedItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    submission: Submission
+    case: Case
+    access_token: str
+    created: bool
+
+    @property
+    def tracking_code(self) -> str:
+        return self.submission.tracking_code
+
+
+def validate_intake(data: IntakeData) -> dict[str, Any]:
+    """Check and clean the input; raises ValidationFailed with a Vietnamese message per field."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    if data.kind not in Kind.values:
+        errors["kind"] = "Vui lòng chọn loại: phản ánh, kiến nghị, sáng kiến hoặc giải pháp."
+    if data.channel not in Channel.values:
+        errors["channel"] = "Kênh gửi không hợp lệ."
+    if data.urgency not in Urgency.values:
+        errors["urgency"] = "Mức độ khẩn không hợp lệ."
+    title = " ".join((data.title or "").split())
+    body = (data.body or "").strip()
+    if len(title) < 5:
+        errors["title"] = "Tiêu đề cần ít nhất 5 ký tự."
+    elif len(title) > 250:
+        errors["title"] = "Tiêu đề dài quá 250 ký tự."
+    if len(body) < 10:
+        errors["body"] = "Nội dung cần ít nhất 10 ký tự để cơ quan hiểu được vấn đề."
+    elif len(body) > settings.PAKN_MAX_BODY_CHARS:
+        errors["body"] = f"Nội dung dài quá {settings.PAKN_MAX_BODY_CHARS} ký tự."
+    clean.update(title=title, body=body)
+
+    name = " ".join((data.submitter_name or "").split())
+    if not name:
+        errors["submitter_name"] = "Vui lòng nhập họ và tên."
+    elif len(name) > 200:
+        errors["submitter_name"] = "Họ và tên dài quá 200 ký tự."
+    if data.submitter_type not in SubmitterType.values:
+        errors["submitter_type"] = "Người gửi phải là cá nhân hoặc tổ chức."
+    elif data.submitter_type == SubmitterType.ORGANISATION and not data.organisation_name.strip():
+        errors["organisation_name"] = "Vui lòng nhập tên tổ chức, doanh nghiệp."
+    phone = ""
+    if data.phone.strip():
+        phone = normalize_phone(data.phone) or ""
+        if not phone:
+            errors["phone"] = "Số điện thoại không đúng (ví dụ 0912 345 678)."
+    email = data.email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors["email"] = "Địa chỉ email không đúng."
+    if not phone and not email and "phone" not in errors and "email" not in errors:
+        errors["phone"] = "Cần số điện thoại hoặc email để cơ quan trả lời bạn."
+    id_number = data.id_number.strip()
+    if id_number and not (id_number.isdigit() and len(id_number) in (9, 12)):
+        errors["id_number"] = "Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."
+    clean.update(name=name, phone=phone, email=email, id_number=id_number)
+    if data.channel in CONSENT_CHANNELS and not data.consent:
+        errors["consent"] = (
+            "Cần đồng ý cho cơ quan xử lý dữ liệu cá nhân để giải quyết phản ánh "
+            "(Nghị định 13/2023/NĐ-CP)."
+        )
+
+    if data.field_id is not None:
+        field_obj = Field.objects.filter(pk=data.field_id, is_active=True).first()
+        if field_obj is None:
+            errors["field"] = "Lĩnh vực không tồn tại."
+        clean["field"] = field_obj
+    else:
+        clean["field"] = None
+
+    province = commune = None
+    if data.commune_id is not None:
+        commune = AdministrativeUnit.objects.filter(
+            pk=data.commune_id, level=UnitLevel.COMMUNE
+        ).first()
+        if commune is None:
+            errors["commune"] = "Xã, phường không tồn tại."
+        elif data.province_id is not None and commune.parent_id != data.province_id:
+            errors["commune"] = "Xã, phường không thuộc tỉnh, thành phố đã chọn."
+        else:
+            province = commune.parent
+    if province is None and data.province_id is not None:
+        province = AdministrativeUnit.objects.filter(
+            pk=data.province_id, level=UnitLevel.PROVINCE
+        ).first()
+        if province is None:
+            errors["province"] = "Tỉnh, thành phố không tồn tại."
+    clean.update(province=province, commune=commune)
+
+    if (data.latitude is None) != (data.longitude is None):
+        errors["location"] = "Vị trí cần cả vĩ độ và kinh độ."
+    elif data.latitude is not None and data.longitude is not None:
+        lat_min, lat_max, lng_min, lng_max = VIETNAM_BOUNDS
+        if not (lat_min <= data.latitude <= lat_max and lng_min <= data.longitude <= lng_max):
+            errors["location"] = "Vị trí nằm ngoài lãnh thổ Việt Nam."
+    if errors:
+        raise ValidationFailed(
+            "Thông tin gửi chưa hợp lệ: " + " ".join(errors.values()), fields=errors
+        )
+    clean["uploads"] = validate_uploads(data.attachments)
+    return clean
+
+
+def _token_for(idempotency_key: str | None, tracking_code: str) -> str:
+    """With an idempotency key the token is derived (HMAC), so a retried request can be given
+    the same token again without the token ever being stored."""
+    if not idempotency_key:
+        return generate_access_token()
+    mac = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"access:{idempotency_key}:{tracking_code}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode().rstrip("=")
+
+
+def submission_intake(*, data: IntakeData) -> IntakeResult:
+    """Acknowledge a submission: Submission and Case created atomically, routed, with deadlines.
+
+    With an idempotency key, a repeated call returns the first result and creates nothing.
+    """
+    if data.idempotency_key:
+        existing = _existing_for_key(data.idempotency_key)
+        if existing is not None:
+            return existing
+    clean = validate_intake(data)
+    try:
+        return _intake(data, clean)
+    except IntegrityError:
+        # Two identical requests raced; the loser returns the winner's result.
+        if data.idempotency_key:
+            existing = _existing_for_key(data.idempotency_key)
+            if existing is not None:
+                return existing
+        raise
+
+
+def _existing_for_key(key: str) -> IntakeResult | None:
+    submission = Submission.objects.filter(idempotency_key=key).select_related("case").first()
+    if submission is None:
+        return None
+    token = _token_for(key, submission.tracking_code)
+    return IntakeResult(submission, submission.case, token, created=False)
+
+
+def _intake(data: IntakeData, clean: dict[str, Any]) -> IntakeResult:
+    now = timezone.now()
+    with transaction.atomic():
+        agency = routing.route(
+            field_id=clean["field"].pk if clean["field"] else None,
+            province_id=clean["province"].pk if clean["province"] else None,
+            commune_id=clean["commune"].pk if clean["commune"] else None,
+            kind=data.kind,
+        )
+        submission = Submission(
+            kind=data.kind,
+            field=clean["field"],
+            title=clean["title"],
+            body=clean["body"],
+            latitude=data.latitude,
+            longitude=data.longitude,
+            address=data.address.strip()[:300],
+            province=clean["province"],
+            commune=clean["commune"],
+            submitter_type=data.submitter_type,
+            submitter_name=clean["name"],
+            organisation_name=data.organisation_name.strip()[:255],
+            submitter_phone=clean["phone"],
+            submitter_email=clean["email"],
+            submitter_address=data.submitter_address.strip()[:300],
+            submitter_id_number=clean["id_number"],
+            is_anonymous=data.is_anonymous,
+            account=data.account,
+            intermediary=data.intermediary,
+            intermediary_note=data.intermediary_note.strip()[:300],
+            consent_at=now if data.consent else None,
+            channel=data.channel,
+            source_instance=data.source_instance,
+            external_id=data.external_id,
+            idempotency_key=data.idempotency_key or None,
+        )
+        token = _save_with_unique_code(submission, data.idempotency_key)
+        if clean["uploads"]:
+            save_attachments(submission, clean["uploads"])
+        policy = deadlines.policy_for(
+            agency_id=agency.pk, kind=data.kind, field_id=submission.field_id, urgency=data.urgency
+        )
+        screening_due, due = deadlines.initial_deadlines(now, policy)
+        case = Case.objects.create(
+            submission=submission,
+            agency=agency,
+            urgency=data.urgency,
+            received_at=now,
+            status_changed_at=now,
+            screening_due_at=screening_due,
+            due_at=due,
+        )
+        append_event(
+            case=case,
+            action="submitted",
+            actor=data.account or data.intermediary,
+            actor_label=clean["name"] if not (data.account or data.intermediary) else "",
+            agency=agency,
+            to_status=Status.SUBMITTED,
+            data={"channel": data.channel, "routed_to": agency.code},
+            is_public=True,
+            created_at=now,
+        )
+        schedule("cases.after_intake", case_id=case.pk)
+        _notify_submitter(case, "submission_received", token=token)
+        _notify_agency(case, "case_received", (Role.INTAKE,))
+    return IntakeResult(submission, case, token, created=True)
+
+
+def _save_with_unique_code(submission: Submission, idempotency_key: str | None) -> str:
+    for _attempt in range(6):
+        submission.tracking_code = generate_tracking_code()
+        token = _token_for(idempotency_key, submission.tracking_code)
+        submission.access_token_hash = hash_token(token)
+        try:
+            with transaction.atomic():
+                submission.save(force_insert=True)
+            return token
+        except IntegrityError:
+            if (
+                idempotency_key
+                and Submission.objects.filter(idempotency_key=idempotency_key).exists()
+            ):
+                raise
+            submission.pk = None
+    raise RuntimeError("could not allocate a unique tracking code")
+
+
+@step("cases.after_intake")
+def run_post_intake_hooks(case_id: int) -> None:
+    case = Case.objects.select_related("submission").get(pk=case_id)
+    for _name, hook in _post_intake_hooks:
+        hook(case)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers shared by the transitions
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the case under a row lock so concurrent actions serialise."""
+    return Case.objects.select_for_update().select_related("submission", "agency").get(pk=case.pk)
+
+
+def _check(actor: User | None, action: str, case: Case) -> None:
+    if actor is not None and not can_act(actor, action, case):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+    if case.status not in allowed_from(action):
+        raise IllegalTransition(
+            f"Không thể thực hiện thao tác khi hồ sơ đang ở trạng thái “{case.get_status_display()}”."
+        )
+
+
+def _require_reason(reason: str, what: str = "lý do") -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise ValidationFailed(f"Vui lòng nhập {what}.", fields={"reason": f"Cần {what}."})
+    return reason
+
+
+def _move(
+    case: Case,
+    *,
+    actor: User | None,
+    action: str,
+    to_status: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    is_public: bool = True,
+    extra_fields: Iterable[str] = (),
+) -> None:
+    now = timezone.now()
+    from_status = case.status
+    case.status = to_status
+    case.status_changed_at = now
+    case.save(update_fields=["status", "status_changed_at", "updated_at", *extra_fields])
+    append_event(
+        case=case,
+        action=action,
+        actor=actor,
+        agency=case.agency,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data,
+        is_public=is_public,
+        created_at=now,
+    )
+
+
+def _link(case: Case) -> str:
+    return f"{settings.SITE_URL}/track/?code={case.submission.tracking_code}"
+
+
+def _backoffice_link(case: Case) -> str:
+    return f"{settings.SITE_URL}/backoffice/cases/{case.pk}/"
+
+
+def _context(case: Case, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": format_tracking_code(case.submission.tracking_code),
+        "title": case.submission.title,
+        "agency": case.agency.name,
+        "due_at": case.due_at,
+        "link": _link(case),
+        **extra,
+    }
+
+
+def _notify_submitter(case: Case, template: str, **extra: Any) -> None:
+    submission = case.submission
+    context = _context(case, **extra)
+    if "token" in extra:
+        context["link"] = f"{_link(case)}&token={extra['token']}"
+    notify_contact(
+        email=submission.submitter_email,
+        phone=submission.submitter_phone,
+        user=submission.account,
+        template=template,
+        context=context,
+        case_ref=case.pk,
+        link=context["link"],
+    )
+
+
+def _officers(agency_id: int, roles: Iterable[str]) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__agency_id=agency_id,
+            memberships__role__in=list(roles),
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
+def _notify_agency(case: Case, template: str, roles: Iterable[str], **extra: Any) -> None:
+    users = _officers(case.agency_id, roles)
+    if users:
+        notify_users(
+            users=users,
+            template=template,
+            context=_context(case, link=_backoffice_link(case), **extra),
+            case_ref=case.pk,
+            link=_backoffice_link(case),
+        )
+
+
+def _notify_user(case: Case, user: User | None, template: str, **extra: Any) -> None:
+    if user is not None:
+        notify_users(
+            users=[user],
+            template=template,
+            context=_context(case, link=_backoffice_link(case), **extra),
+            case_ref=case.pk,
+            link=_backoffice_link(case),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Screening
+
+
+def case_accept(*, case: Case, actor: User, note: str = "") -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "accept", case)
+        _move(case, actor=actor, action="accept", to_status=Status.ACCEPTED, reason=note)
+    return case
+
+
+def case_return(*, case: Case, actor: User, reason: str) -> Case:
+    """Out of scope (a complaint, a denunciation, another system): returned with guidance."""
+    reason = _require_reason(reason, "hướng dẫn cho người gửi")
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "return", case)
+        case.closed_at = timezone.now()
+        _move(
+            case,
+            actor=actor,
+            action="return",
+            to_status=Status.RETURNED,
+            reason=reason,
+            extra_fields=["closed_at"],
+        )
+        _notify_submitter(case, "returned", reason=reason)
+    return case
+
+
+def case_reject(*, case: Case, actor: User, reason: str) -> Case:
+    """Violating content under the national system's rules."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "reject", case)
+        case.closed_at = timezone.now()
+        _move(
+            case,
+            actor=actor,
+            action="reject",
+            to_status=Status.REJECTED,
+            reason=reason,
+            extra_fields=["closed_at"],
+        )
+        _notify_submitter(case, "rejected", reason=reason)
+    return case
+
+
+def case_merge(*, case: Case, actor: User, into: Case, reason: str = "") -> Case:
+    """A duplicate: its submitter follows the main case from now on."""
+    if into.pk == case.pk:
+        raise ValidationFailed(
+            "Không thể gộp hồ sơ vào chính nó.", fields={"into": "Chọn hồ sơ khác."}
+        )
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "merge", case)
+        main = Case.objects.select_for_update().select_related("submission").get(pk=into.pk)
+        if main.status in (Status.MERGED, Status.RETURNED, Status.REJECTED, Status.TRANSFERRED):
+            raise IllegalTransition(
+                "Hồ sơ chính đã kết thúc hoặc đã được gộp; hãy chọn hồ sơ khác."
+            )
+        if not Case.objects.visible_to(actor).filter(pk=main.pk).exists():
+            raise NotFound("Không tìm thấy hồ sơ chính.")
+        case.merged_into = main
+        case.closed_at = timezone.now()
+        _move(
+            case,
+            actor=actor,
+            action="merge",
+            to_status=Status.MERGED,
+            reason=reason,
+            data={"into": main.pk, "into_code": main.submission.tracking_code},
+            extra_fields=["merged_into", "closed_at"],
+        )
+        append_event(
+            case=main,
+            action="merged_in",
+            actor=actor,
+            agency=main.agency,
+            reason=reason,
+            data={"case": case.pk, "code": case.submission.tracking_code},
+        )
+        _notify_submitter(
+            case, "merged", main_code=format_tracking_code(main.submission.tracking_code)
+        )
+    return case
+
+
+def case_transfer(*, case: Case, actor: User, to_agency: Agency, reason: str) -> Case:
+    """Send to the competent agency; its clock starts now and the submitter is told."""
+    reason = _require_reason(reason)
+    if not to_agency.is_active:
+        raise ValidationFailed(
+            "Cơ quan nhận không còn hoạt động.", fields={"to_agency": "Chọn cơ quan khác."}
+        )
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "transfer", case)
+        if to_agency.pk == case.agency_id:
+            raise ValidationFailed(
+                "Hồ sơ đang ở chính cơ quan này.", fields={"to_agency": "Chọn cơ quan khác."}
+            )
+        from_agency = case.agency
+        now = timezone.now()
+        case.agency = to_agency
+        case.assignee = None
+        case.received_at = now
+        case.extended_at = None
+        case.extension_reason = ""
+        case.progress_due_at = None
+        case.escalation_level = 0
+        policy = deadlines.policy_for_case(case)
+        case.screening_due_at, case.due_at = deadlines.initial_deadlines(now, policy)
+        _move(
+            case,
+            actor=actor,
+            action="transfer",
+            to_status=Status.SUBMITTED,
+            reason=reason,
+            data={"from_agency": from_agency.code, "to_agency": to_agency.code},
+            extra_fields=[
+                "agency",
+                "assignee",
+                "received_at",
+                "screening_due_at",
+                "due_at",
+                "extended_at",
+                "extension_reason",
+                "progress_due_at",
+                "escalation_level",
+            ],
+        )
+        _notify_submitter(case, "transferred", reason=reason)
+        _notify_agency(case, "case_received", (Role.INTAKE,))
+    return case
+
+
+# --------------------------------------------------------------------------------------------
+# Information from the submitter (pauses the clock)
+
+
+def case_request_info(*, case: Case, actor: User, question: str) -> InfoRequest:
+    question = _require_reason(question, "nội dung cần người gửi bổ sung")
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "request_info", case)
+        now = timezone.now()
+        policy = deadlines.policy_for_case(case)
+        request = InfoRequest.objects.create(
+            case=case,
+            question=question,
+            requested_by=actor,
+            requested_at=now,
+            expires_at=workdays.add_working_days(now, policy.needs_info_return_days),
+        )
+        case.status_before_pause = case.status
+        case.paused_at = now
+        _move(
+            case,
+            actor=actor,
+            action="request_info",
+            to_status=Status.NEEDS_INFO,
+            reason=question,
+            data={"info_request": request.pk},
+            extra_fields=["status_before_pause", "paused_at"],
+        )
+        _notify_submitter(case, "info_requested", question=question)
+    return request
+
+
+def submission_provide_info(
+    *, case: Case, text: str, attachments: Sequence[UploadedItem] = ()
+) -> Case:
+    """The submitter answers (the caller has checked the access token or phone)."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        raise ValidationFailed("Vui lòng nhập thông tin bổ sung.", fields={"text": "Cần nội dung."})
+    uploads = validate_uploads(attachments)
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status != Status.NEEDS_INFO:
+            raise IllegalTransition("Hồ sơ không ở trạng thái chờ bổ sung thông tin.")
+        now = timezone.now()
+        request = (
+            case.info_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        )
+        if request is not None:
+            request.answer, request.answered_at = text, now
+            request.save(update_fields=["answer", "answered_at"])
+        if uploads:
+            save_attachments(case.submission, uploads, purpose="info_reply")
+        _resume(case, now)
+        _move(
+            case,
+            actor=None,
+            action="info_provided",
+            to_status=case.status_before_pause or Status.SUBMITTED,
+            reason=text,
+            data={"attachments": len(uploads)},
+            extra_fields=["paused_at", "screening_due_at", "due_at", "status_before_pause"],
+        )
+        recipients = [case.assignee] if case.assignee else _officers(case.agency_id, (Role.INTAKE,))
+        if recipients:
+            notify_users(
+                users=recipients,
+                template="info_provided",
+                context=_context(case, link=_backoffice_link(case)),
+                case_ref=case.pk,
+                link=_backoffice_link(case),
+            )
+    return case
+
+
+def _resume(case: Case, now: datetime) -> None:
+    if case.paused_at is not None:
+        case.screening_due_at = deadlines.shift_for_pause(
+            case.screening_due_at, case.paused_at, now
+        )
+        case.due_at = deadlines.shift_for_pause(case.due_at, case.paused_at, now)
+    case.paused_at = None
+
+
+# --------------------------------------------------------------------------------------------
+# Handling
+
+
+def case_assign(*, case: Case, actor: User, assignee: User, note: str = "") -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "assign", case)
+        if (
+            not Membership.objects.active()
+            .filter(user=assignee, agency_id=case.agency_id, role__in=[Role.HANDLER, Role.LEADER])
+            .exists()
+        ):
+            raise ValidationFailed(
+                "Người được giao phải là cán bộ xử lý của cơ quan.",
+                fields={"assignee": "Chọn cán bộ khác."},
+            )
+        previous = case.assignee_id
+        case.assignee = assignee
+        _move(
+            case,
+            actor=actor,
+            action="assign",
+            to_status=Status.IN_PROGRESS,
+            reason=note,
+            data={"assignee": assignee.pk, "previous": previous},
+            is_public=case.status == Status.ACCEPTED,
+            extra_fields=["assignee"],
+        )
+        _notify_user(case, assignee, "case_assigned")
+    return case
+
+
+def case_coordinate(
+    *, case: Case, actor: User, agencies: Sequence[Agency], question: str, days: int = 5
+) -> list[CoordinationRequest]:
+    question = _require_reason(question, "nội dung đề nghị phối hợp")
+    if not agencies:
+        raise ValidationFailed(
+            "Chọn ít nhất một cơ quan phối hợp.", fields={"agencies": "Cần chọn cơ quan."}
+        )
+    if not 1 <= days <= 30:
+        raise ValidationFailed("Hạn phối hợp từ 1 đến 30 ngày làm việc.", fields={"days": "1–30."})
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "coordinate", case)
+        now = timezone.now()
+        due = workdays.add_working_days(now, days)
+        requests = [
+            CoordinationRequest.objects.create(
+                case=case,
+                agency=agency,
+                question=question,
+                requested_by=actor,
+                requested_at=now,
+                due_at=due,
+            )
+            for agency in agencies
+            if agency.pk != case.agency_id
+        ]
+        append_event(
+            case=case,
+            action="coordinate",
+            actor=actor,
+            agency=case.agency,
+            reason=question,
+            data={"agencies": [a.code for a in agencies], "due_at": due.isoformat()},
+        )
+        for request in requests:
+            users = _officers(request.agency_id, (Role.INTAKE, Role.LEADER))
+            if users:
+                notify_users(
+                    users=users,
+                    template="coordination_requested",
+                    context=_context(
+                        case, link=_backoffice_link(case), question=question, due_at=due
+                    ),
+                    case_ref=case.pk,
+                    link=_backoffice_link(case),
+                )
+    return requests
+
+
+def coordination_respond(
+    *, request: CoordinationRequest, actor: User, response: str
+) -> CoordinationRequest:
+    from pakn.accounts.roles import role_map
+
+    response = _require_reason(response, "ý kiến phối hợp")
+    roles = role_map(actor)
+    if not (
+        roles.is_superadmin or roles.has(request.agency_id, Role.INTAKE, Role.HANDLER, Role.LEADER)
+    ):
+        raise PermissionDenied("Chỉ cơ quan được đề nghị mới trả lời được đề nghị phối hợp này.")
+    with transaction.atomic():
+        case = _lock(request.case)
+        request = CoordinationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.responded_at is not None:
+            raise IllegalTransition("Đề nghị phối hợp này đã được trả lời.")
+        request.response, request.responded_by, request.responded_at = (
+            response,
+            actor,
+            timezone.now(),
+        )
+        request.save(update_fields=["response", "responded_by", "responded_at"])
+        append_event(
+            case=case,
+            action="coordination_response",
+            actor=actor,
+            agency=request.agency,
+            reason=response,
+            data={"request": request.pk},
+        )
+        _notify_user(case, case.assignee, "coordination_answered", agency=request.agency.name)
+    return request
+
+
+def case_note(*, case: Case, actor: User, text: str, progress: bool = False) -> Case:
+    """An internal note; with ``progress`` it is the periodic progress update of an overdue case."""
+    text = _require_reason(text, "nội dung ghi chú")
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "progress" if progress else "note", case)
+        if progress:
+            case.progress_due_at = deadlines.progress_due(
+                timezone.now(), deadlines.policy_for_case(case)
+            )
+            case.save(update_fields=["progress_due_at", "updated_at"])
+        append_event(
+            case=case,
+            action="progress" if progress else "note",
+            actor=actor,
+            agency=case.agency,
+            reason=text,
+            is_public=progress,
+        )
+    return case
+
+
+def case_extend(*, case: Case, actor: User, reason: str, days: int) -> Case:
+    """A leader extends the deadline once, by working days, with a reason."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "extend", case)
+        if case.extended_at is not None:
+            raise IllegalTransition("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm.")
+        policy = deadlines.policy_for_case(case)
+        if not 1 <= days <= policy.answer_days:
+            raise ValidationFailed(
+                f"Số ngày gia hạn từ 1 đến {policy.answer_days} ngày làm việc.",
+                fields={"days": "Ngoài giới hạn."},
+            )
+        old_due = case.due_at
+        base = case.due_at or timezone.now()
+        case.due_at = workdays.add_working_days(base, days)
+        case.extended_at = timezone.now()
+        case.extension_reason = reason
+        case.escalation_level = 0
+        case.progress_due_at = None
+        case.save(
+            update_fields=[
+                "due_at",
+                "extended_at",
+                "extension_reason",
+                "escalation_level",
+                "progress_due_at",
+                "updated_at",
+            ]
+        )
+        append_event(
+            case=case,
+            action="extend",
+            actor=actor,
+            agency=case.agency,
+            reason=reason,
+            data={"days": days, "old_due_at": old_due, "new_due_at": case.due_at},
+            is_public=True,
+        )
+    return case
+
+
+# --------------------------------------------------------------------------------------------
+# Answers
+
+
+def case_draft_answer(
+    *, case: Case, actor: User, outcome: str, text: str, signer_name: str = "", submit: bool = True
+) -> Answer:
+    """Write (or rewrite) the draft; with ``submit`` it goes to the leader for approval."""
+    if outcome not in Outcome.values:
+        raise ValidationFailed(
+            "Vui lòng chọn kết quả trả lời.", fields={"outcome": "Chọn kết quả."}
+        )
+    text = (text or "").strip()
+    if len(text) < 10:
+        raise ValidationFailed(
+            "Nội dung trả lời cần ít nhất 10 ký tự.", fields={"text": "Quá ngắn."}
+        )
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "draft_answer", case)
+        answer = case.answers.filter(status__in=[AnswerStatus.DRAFT, AnswerStatus.RETURNED]).first()
+        if answer is None:
+            answer = Answer(case=case, drafted_by=actor)
+        answer.outcome, answer.text, answer.signer_name = outcome, text, signer_name.strip()
+        answer.drafted_by = actor
+        answer.status = AnswerStatus.IN_REVIEW if submit else AnswerStatus.DRAFT
+        answer.save()
+        if submit:
+            _move(
+                case,
+                actor=actor,
+                action="draft_answer",
+                to_status=Status.ANSWER_REVIEW,
+                data={"answer": answer.pk, "outcome": outcome},
+                is_public=False,
+            )
+            _notify_agency(case, "approval_needed", (Role.LEADER,))
+        else:
+            append_event(
+                case=case,
+                action="save_draft",
+                actor=actor,
+                agency=case.agency,
+                data={"answer": answer.pk},
+            )
+    return answer
+
+
+def _answer_in_review(case: Case) -> Answer:
+    answer = case.answers.filter(status=AnswerStatus.IN_REVIEW).first()
+    if answer is None:
+        raise IllegalTransition("Không có dự thảo trả lời nào đang chờ duyệt.")
+    return answer
+
+
+def case_return_answer(*, case: Case, actor: User, comment: str) -> Answer:
+    comment = _require_reason(comment, "ý kiến chỉnh sửa")
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "return_answer", case)
+        answer = _answer_in_review(case)
+        answer.status, answer.reviewed_by, answer.review_comment = (
+            AnswerStatus.RETURNED,
+            actor,
+            comment,
+        )
+        answer.save(update_fields=["status", "reviewed_by", "review_comment", "updated_at"])
+        _move(
+            case,
+            actor=actor,
+            action="return_answer",
+            to_status=Status.IN_PROGRESS,
+            reason=comment,
+            data={"answer": answer.pk},
+            is_public=False,
+        )
+        _notify_user(case, answer.drafted_by, "answer_returned", reason=comment)
+    return answer
+
+
+def case_approve_answer(*, case: Case, actor: User, note: str = "") -> Answer:
+    """The leader approves; the answer is sent to the submitter and the dispute window opens."""
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "approve_answer", case)
+        answer = _answer_in_review(case)
+        now = timezone.now()
+        answer.status, answer.reviewed_by, answer.approved_at = AnswerStatus.APPROVED, actor, now
+        if not answer.signer_name:
+            answer.signer_name = actor.get_full_name()
+        answer.save(
+            update_fields=["status", "reviewed_by", "approved_at", "signer_name", "updated_at"]
+        )
+        policy = deadlines.policy_for_case(case)
+        case.answered_at = now
+        case.dispute_until = now + timedelta(days=policy.dispute_days)
+        _move(
+            case,
+            actor=actor,
+            action="approve_answer",
+            to_status=Status.ANSWERED,
+            reason=note,
+            data={
+                "answer": answer.pk,
+                "outcome": answer.outcome,
+                "on_time": bool(case.due_at and now <= case.due_at),
+            },
+            extra_fields=["answered_at", "dispute_until"],
+        )
+        _notify_submitter(case, "answered", outcome=answer.get_outcome_display())
+    return answer
+
+
+def case_publish(*, case: Case, actor: User, public_title: str = "", public_body: str = "") -> Case:
+    """Make the answer and a redacted copy of the submission public (an officer may edit the
+    redacted text; by default personal data patterns are removed)."""
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "publish", case)
+        submission = case.submission
+        case.public_title = redact_personal_data((public_title or submission.title).strip())[:250]
+        case.public_body = redact_personal_data((public_body or submission.body).strip())
+        case.public_search = fold(f"{case.public_title} {case.public_body}")
+        case.published_at = timezone.now()
+        _move(
+            case,
+            actor=actor,
+            action="publish",
+            to_status=Status.PUBLISHED,
+            extra_fields=["public_title", "public_body", "public_search", "published_at"],
+        )
+        _notify_submitter(case, "published")
+    return case
+
+
+def case_close(*, case: Case, actor: User | None, reason: str = "") -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "close", case)
+        case.closed_at = timezone.now()
+        _move(
+            case,
+            actor=actor,
+            action="close",
+            to_status=Status.CLOSED,
+            reason=reason,
+            extra_fields=["closed_at"],
+        )
+    return case
+
+
+def case_reopen(*, case: Case, actor: User, reason: str) -> Case:
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "reopen", case)
+        _reopen(case, actor=actor, action="reopen", reason=reason)
+    return case
+
+
+def _reopen(case: Case, *, actor: User | None, action: str, reason: str) -> None:
+    now = timezone.now()
+    policy = deadlines.policy_for_case(case)
+    case.closed_at = None
+    case.dispute_until = None
+    case.due_at = workdays.add_working_days(now, policy.answer_days)
+    case.escalation_level = 0
+    case.progress_due_at = None
+    was_published = case.status == Status.PUBLISHED or case.published_at is not None
+    _move(
+        case,
+        actor=actor,
+        action=action,
+        to_status=Status.IN_PROGRESS,
+        reason=reason,
+        data={"was_published": was_published},
+        extra_fields=[
+            "closed_at",
+            "dispute_until",
+            "due_at",
+            "escalation_level",
+            "progress_due_at",
+        ],
+    )
+    recipients = [case.assignee] if case.assignee else _officers(case.agency_id, (Role.LEADER,))
+    if recipients:
+        notify_users(
+            users=recipients,
+            template="case_assigned",
+            context=_context(case, link=_backoffice_link(case), reason=reason),
+            case_ref=case.pk,
+            link=_backoffice_link(case),
+        )
+    _notify_submitter(case, "reopened", reason=reason)
+
+
+# --------------------------------------------------------------------------------------------
+# The submitter's side (the caller has verified the access token or phone)
+
+
+def submission_rate(*, case: Case, score: int, comment: str = "") -> Rating:
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationFailed("Mức độ hài lòng từ 1 đến 5.", fields={"score": "Chọn từ 1 đến 5."})
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status not in (Status.ANSWERED, Status.PUBLISHED, Status.CLOSED):
+            raise IllegalTransition("Chỉ đánh giá được sau khi cơ quan đã trả lời.")
+        if Rating.objects.filter(case=case).exists():
+            raise IllegalTransition("Bạn đã đánh giá câu trả lời này.")
+        rating = Rating.objects.create(
+            case=case, score=score, comment=(comment or "").strip()[:2000]
+        )
+        append_event(
+            case=case,
+            action="rate",
+            agency=case.agency,
+            data={"score": score},
+            reason=rating.comment,
+            is_public=True,
+        )
+    return rating
+
+
+def submission_dispute(*, case: Case, reason: str) -> Case:
+    """The submitter disagrees with the answer within the allowed window: the case reopens."""
+    reason = _require_reason(reason, "lý do chưa đồng ý")
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status not in (Status.ANSWERED, Status.PUBLISHED):
+            raise IllegalTransition("Chỉ phản hồi được kết quả khi hồ sơ đã có câu trả lời.")
+        if case.dispute_until is None or timezone.now() > case.dispute_until:
+            raise IllegalTransition("Đã hết thời hạn phản hồi kết quả trả lời.")
+        _reopen(case, actor=None, action="dispute", reason=reason)
+    return case
+
+
+def find_case_for_submitter(*, code: str, token: str = "", phone: str = "") -> Case:
+    """Look a case up by tracking code plus its access token or the submitter's phone.
+
+    A merged case leads to the case it was merged into. Raises NotFound for any mismatch
+    (the same message whether the code or the secret is wrong)."""
+    from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
+
+    try:
+        normalized = normalize_tracking_code(code)
+    except InvalidTrackingCode as exc:
+        raise ValidationFailed(str(exc), fields={"code": str(exc)}) from None
+    case = (
+        Case.objects.select_related("submission", "agency")
+        .filter(submission__tracking_code=normalized)
+        .first()
+    )
+    not_found = NotFound("Không tìm thấy phản ánh với mã tra cứu và thông tin xác thực này.")
+    if case is None:
+        raise not_found
+    submission = case.submission
+    ok = bool(token) and submission.check_access_token(token)
+    if not ok and phone:
+        normalized_phone = normalize_phone(phone)
+        ok = bool(normalized_phone) and normalized_phone == submission.submitter_phone
+    if not ok:
+        raise not_found
+    return case
+
+
+def case_return_resolved_by_expiry(*, case: Case) -> bool:
+    """Return a case whose request for information went unanswered (the scheduler's action)."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status != Status.NEEDS_INFO:
+            return False
+        open_request = (
+            case.info_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        )
+        if (
+            open_request is None
+            or open_request.expires_at is None
+            or open_request.expires_at >= timezone.now()
+        ):
+            return False
+        reason = "Người gửi không bổ sung thông tin trong thời hạn yêu cầu."
+        case.closed_at = timezone.now()
+        case.paused_at = None
+        _move(
+            case,
+            actor=None,
+            action="info_expired",
+            to_status=Status.RETURNED,
+            reason=reason,
+            extra_fields=["closed_at", "paused_at"],
+        )
+        _notify_submitter(case, "returned", reason=reason)
+    return True

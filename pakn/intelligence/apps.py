@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class IntelligenceConfig(AppConfig):
+    name = "pakn.intelligence"
+    label = "intelligence"
+    verbose_name = "Trí tuệ nhân tạo"

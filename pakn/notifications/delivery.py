@@ -1,0 +1,151 @@
+"""Delivery of pending notifications: one background step per notification.
+
+The step claims its row with a conditional UPDATE inside a transaction, so a step that runs
+twice (a redelivered task, an overlapping sweep) waits on the row lock, then finds the row no
+longer pending and sends nothing. The one remaining window is a crash after the gateway
+accepted the message and before the commit: the claim rolls back and the message goes again
+(at least once, never silently lost).
+
+Retries are scheduled here rather than by raising: ``run_step`` rolls back whatever a failing
+handler wrote, and the delivery log must keep every attempt and its error. An unexpected
+exception (a bug, a database error) still propagates, rolls the claim back and is retried by
+``run_step`` like any other step.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pakn.ops.models import Step
+from pakn.ops.steps import backoff, enqueue, step
+
+from .exceptions import PermanentDeliveryError, TransientDeliveryError
+from .models import DeliveryStatus, Notification, NotificationChannel
+from .sms import get_sms_backend
+
+log = logging.getLogger(__name__)
+
+DELIVER_STEP = "notifications.deliver"
+MAX_ATTEMPTS = 8  # with the ops backoff (30 s doubling) the last try is about an hour later
+
+
+def schedule_deliveries(
+    notification_ids: Sequence[int], *, run_after: datetime | None = None
+) -> None:
+    """Record one delivery step per notification in the current transaction (one query).
+
+    Due steps are enqueued after commit; later ones are left to the scheduler's sweep.
+    """
+    if not notification_ids:
+        return
+    due = run_after or timezone.now()
+    created = Step.objects.bulk_create(
+        Step(name=DELIVER_STEP, payload={"notification_id": pk}, run_after=due)
+        for pk in notification_ids
+    )
+    if run_after is None:
+        step_ids = [record.pk for record in created]
+        transaction.on_commit(lambda: _enqueue_all(step_ids))
+
+
+def _enqueue_all(step_ids: list[int]) -> None:
+    for step_id in step_ids:
+        enqueue(step_id)
+
+
+@step(DELIVER_STEP)
+def deliver(*, notification_id: int) -> None:
+    """Send one pending notification; a repeated call finds it claimed and does nothing."""
+    with transaction.atomic():
+        claimed = Notification.objects.filter(
+            pk=notification_id, status=DeliveryStatus.PENDING
+        ).update(attempts=F("attempts") + 1)
+        if claimed != 1:
+            return  # already sent, failed or skipped, or deleted
+        notification = Notification.objects.get(pk=notification_id)
+        if notification.channel != NotificationChannel.IN_APP and not notification.address:
+            _finish(notification, DeliveryStatus.SKIPPED, "no address to send to")
+            return
+        try:
+            _send(notification)
+        except PermanentDeliveryError as exc:
+            _finish(notification, DeliveryStatus.FAILED, _describe(exc))
+        except TransientDeliveryError as exc:
+            if notification.attempts >= MAX_ATTEMPTS:
+                _finish(notification, DeliveryStatus.FAILED, _describe(exc))
+            else:
+                notification.last_error = _describe(exc)
+                notification.save(update_fields=["last_error"])
+                schedule_deliveries(
+                    [notification.pk], run_after=timezone.now() + backoff(notification.attempts)
+                )
+                log.warning(
+                    "notification %s attempt %s failed, will retry: %s",
+                    notification.pk,
+                    notification.attempts,
+                    notification.last_error,
+                )
+        else:
+            _finish(notification, DeliveryStatus.SENT)
+
+
+def _send(notification: Notification) -> None:
+    if notification.channel == NotificationChannel.IN_APP:
+        return  # the stored row is the delivery
+    if notification.channel == NotificationChannel.EMAIL:
+        send_email(notification)
+    elif notification.channel == NotificationChannel.SMS:
+        get_sms_backend().send(to=notification.address, message=notification.body_text)
+    else:
+        raise PermanentDeliveryError(f"unknown channel {notification.channel!r}")
+
+
+def send_email(notification: Notification) -> None:
+    """Send through Django's configured email backend, sorting SMTP errors by retry value."""
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[notification.address],
+        # RFC 3834: tells mail servers not to answer with vacation or out-of-office replies.
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise PermanentDeliveryError(_describe(exc)) from exc
+    except smtplib.SMTPResponseException as exc:
+        error = PermanentDeliveryError if 500 <= exc.smtp_code < 600 else TransientDeliveryError
+        raise error(_describe(exc)) from exc
+    except OSError as exc:
+        # smtplib.SMTPException is an OSError: disconnects, refused connections, timeouts.
+        raise TransientDeliveryError(_describe(exc)) from exc
+    except ValueError as exc:
+        # A malformed address or header: the same message would fail the same way again.
+        raise PermanentDeliveryError(_describe(exc)) from exc
+
+
+def _finish(notification: Notification, status: DeliveryStatus, error: str = "") -> None:
+    notification.status = status
+    fields = ["status"]
+    if status == DeliveryStatus.SENT:
+        notification.sent_at = timezone.now()
+        fields.append("sent_at")
+    if error:
+        notification.last_error = error
+        fields.append("last_error")
+        log.error("notification %s %s: %s", notification.pk, status, error)
+    notification.save(update_fields=fields)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]

@@ -1,0 +1,132 @@
+"""Durable background steps (transactional outbox) with retries.
+
+Apps register handlers by name at import time (``@step("cases.classify")``); a service calls
+:func:`schedule` inside its transaction; after commit the step is handed to the task worker.
+If the process dies before that, the scheduler's :func:`sweep` finds the step and enqueues it.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Step, StepStatus
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., None]
+_HANDLERS: dict[str, Handler] = {}
+LEASE = timedelta(minutes=5)
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 6 * 3600
+
+
+def step(name: str) -> Callable[[Handler], Handler]:
+    def register(func: Handler) -> Handler:
+        _HANDLERS[name] = func
+        return func
+
+    return register
+
+
+def schedule(name: str, *, max_attempts: int = 8, **payload: Any) -> Step:
+    """Record a step in the current transaction and enqueue it once the transaction commits."""
+    if name not in _HANDLERS:
+        raise KeyError(f"Unknown background step {name!r}")
+    created = Step.objects.create(name=name, payload=payload, max_attempts=max_attempts)
+    transaction.on_commit(lambda: enqueue(created.pk))
+    return created
+
+
+def enqueue(step_id: int) -> None:
+    from .tasks import run_step_task
+
+    try:
+        run_step_task.enqueue(step_id)
+    except Exception:
+        # The row is safe in the database; the scheduler's sweep will pick it up.
+        log.exception("could not enqueue step %s; the sweep will retry", step_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    )
+
+
+def run_step(step_id: int) -> str:
+    """Claim and run one step; returns its status afterwards. Safe to call twice at once."""
+    now = timezone.now()
+    claimed = (
+        Step.objects.filter(pk=step_id, status=StepStatus.PENDING, run_after__lte=now)
+        .filter(_lease_free(now))
+        .update(status=StepStatus.RUNNING, locked_until=now + LEASE)
+    )
+    if claimed != 1:
+        return "skipped"
+    record = Step.objects.get(pk=step_id)
+    record.attempts += 1
+    try:
+        handler = _HANDLERS[record.name]
+        with transaction.atomic():
+            handler(**record.payload)
+    except Exception as exc:
+        record.last_error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+        if record.attempts >= record.max_attempts:
+            record.status = StepStatus.FAILED
+            log.error("step %s %s failed for good: %s", record.name, record.pk, record.last_error)
+        else:
+            record.status = StepStatus.PENDING
+            record.run_after = timezone.now() + backoff(record.attempts)
+            log.warning(
+                "step %s %s failed, will retry: %s", record.name, record.pk, record.last_error
+            )
+        record.locked_until = None
+        record.save(update_fields=["attempts", "status", "run_after", "last_error", "locked_until"])
+        return record.status
+    record.status = StepStatus.DONE
+    record.finished_at = timezone.now()
+    record.locked_until = None
+    record.last_error = ""
+    record.save(update_fields=["attempts", "status", "finished_at", "locked_until", "last_error"])
+    return record.status
+
+
+def _lease_free(now: Any) -> Any:
+    from django.db.models import Q
+
+    return Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+
+
+def sweep(*, limit: int = 500) -> int:
+    """Re-enqueue due pending steps and release steps whose worker died mid-run."""
+    now = timezone.now()
+    Step.objects.filter(status=StepStatus.RUNNING, locked_until__lt=now).update(
+        status=StepStatus.PENDING, locked_until=None
+    )
+    ids = list(
+        Step.objects.filter(status=StepStatus.PENDING, run_after__lte=now)
+        .filter(_lease_free(now))
+        .order_by("run_after")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for step_id in ids:
+        enqueue(step_id)
+    return len(ids)
+
+
+def run_pending_now() -> int:
+    """Run every due step in this process (tests, management commands, the embedded demo)."""
+    done = 0
+    for step_id in Step.objects.filter(
+        status=StepStatus.PENDING, run_after__lte=timezone.now()
+    ).values_list("pk", flat=True):
+        run_step(step_id)
+        done += 1
+    return done

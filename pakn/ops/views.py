@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from .models import Heartbeat
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    checks: dict[str, dict[str, object]] = {}
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = {"ok": True}
+    except Exception as exc:
+        checks["database"] = {"ok": False, "error": str(exc)[:200]}
+        return JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    checks["migrations"] = {"ok": not pending, "pending": len(pending)}
+
+    max_age = timedelta(seconds=settings.PAKN_WORKER_HEARTBEAT_MAX_AGE)
+    seen = dict(Heartbeat.objects.values_list("name", "seen_at"))
+    now = timezone.now()
+    for name in ("worker", "scheduler"):
+        at = seen.get(name)
+        checks[name] = {
+            "ok": at is not None and now - at <= max_age,
+            "seen_at": at.isoformat() if at else None,
+        }
+    ready = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )

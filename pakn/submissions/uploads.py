@@ -1,0 +1,184 @@
+"""Attachments: checked by content (magic bytes), size-capped, images re-encoded without
+metadata (GPS, camera) before they are stored."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from pakn.core.errors import ValidationFailed
+
+from .models import Attachment, AttachmentPurpose, Submission
+
+
+class UploadedItem(Protocol):
+    name: str
+    size: int | None
+
+    def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str
+    content: bytes
+    content_type: str
+    extension: str
+
+
+IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_ZIP_RATIO = 100
+MAX_ZIP_TOTAL = 200 * 1024 * 1024
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the first bytes, or None if not an accepted type."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", ".jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", ".png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf", ".pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/msword", ".doc"
+    if head.startswith(b"PK\x03\x04"):
+        return "application/zip", ".zip"
+    return None
+
+
+OOXML = {
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+}
+
+
+def _office_zip(content: bytes, name: str) -> tuple[str, str]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ValidationFailed(
+            f"Tệp “{name}” bị hỏng.", fields={"attachments": "Tệp hỏng."}
+        ) from None
+    total = sum(i.file_size for i in infos)
+    compressed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_ZIP_TOTAL or total / compressed > MAX_ZIP_RATIO:
+        raise ValidationFailed(
+            f"Tệp “{name}” có dấu hiệu nén bất thường và bị từ chối.",
+            fields={"attachments": "Tệp bị từ chối."},
+        )
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" in names:
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            raise ValidationFailed(
+                f"Tệp “{name}” chứa macro và bị từ chối.", fields={"attachments": "Tệp chứa macro."}
+            )
+        for prefix, kind in OOXML.items():
+            if any(n.startswith(prefix) for n in names):
+                return kind
+    raise ValidationFailed(
+        f"Tệp “{name}” không phải ảnh, PDF hoặc văn bản Office.",
+        fields={"attachments": "Loại tệp không hỗ trợ."},
+    )
+
+
+def _reencode_image(content: bytes, content_type: str, name: str) -> bytes:
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(content)) as opened:
+            opened.load()
+            image: Image.Image = ImageOps.exif_transpose(opened)
+            fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}[content_type]
+            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            # No exif= or pnginfo= argument: location and camera metadata are dropped.
+            image.save(out, format=fmt, quality=88)
+            return out.getvalue()
+    except (OSError, Image.DecompressionBombError, SyntaxError):
+        raise ValidationFailed(
+            f"Ảnh “{name}” bị hỏng hoặc quá lớn.", fields={"attachments": "Ảnh không đọc được."}
+        ) from None
+
+
+def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
+    items = [i for i in items if i is not None]
+    if not items:
+        return []
+    if len(items) > settings.PAKN_MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            f"Chỉ gửi được tối đa {settings.PAKN_MAX_ATTACHMENTS} tệp.",
+            fields={"attachments": "Quá nhiều tệp."},
+        )
+    limit = settings.PAKN_MAX_UPLOAD_MB * 1024 * 1024
+    checked = []
+    for item in items:
+        name = (getattr(item, "name", "") or "tệp").rsplit("/", 1)[-1][:200]
+        content = item.read(limit + 1)
+        if len(content) > limit:
+            raise ValidationFailed(
+                f"Tệp “{name}” lớn hơn {settings.PAKN_MAX_UPLOAD_MB} MB.",
+                fields={"attachments": "Tệp quá lớn."},
+            )
+        if not content:
+            raise ValidationFailed(f"Tệp “{name}” rỗng.", fields={"attachments": "Tệp rỗng."})
+        kind = sniff(content[:32])
+        if kind is None:
+            raise ValidationFailed(
+                f"Tệp “{name}” không phải ảnh (JPG, PNG, WebP), PDF hoặc văn bản Office.",
+                fields={"attachments": "Loại tệp không hỗ trợ."},
+            )
+        content_type, extension = kind
+        if content_type == "application/zip":
+            content_type, extension = _office_zip(content, name)
+        elif content_type in IMAGE_TYPES:
+            content = _reencode_image(content, content_type, name)
+        elif content_type == "application/pdf" and _pdf_has_script(content):
+            raise ValidationFailed(
+                f"Tệp PDF “{name}” chứa mã lệnh và bị từ chối.",
+                fields={"attachments": "PDF chứa mã lệnh."},
+            )
+        checked.append(CheckedUpload(name, content, content_type, extension))
+    return checked
+
+
+def _pdf_has_script(content: bytes) -> bool:
+    return any(
+        marker in content for marker in (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile")
+    )
+
+
+def save_attachments(
+    submission: Submission,
+    uploads: Sequence[CheckedUpload],
+    purpose: str = AttachmentPurpose.SUBMISSION,
+) -> list[Attachment]:
+    saved = []
+    for upload in uploads:
+        digest = hashlib.sha256(upload.content).hexdigest()
+        attachment = Attachment(
+            submission=submission,
+            purpose=purpose,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            extension=upload.extension,
+            size=len(upload.content),
+            sha256=digest,
+        )
+        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved

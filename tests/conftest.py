@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import AgencyFactory, FieldFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Password stretching is the point in production and pure cost in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def field(db):
+    return FieldFactory()
+
+
+@pytest.fixture
+def root_agency(db):
+    return AgencyFactory(code="root", level="central")

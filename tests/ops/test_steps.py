@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from pakn.ops import steps
+from pakn.ops.models import Step, StepStatus
+
+pytestmark = pytest.mark.django_db
+
+CALLS: list[int] = []
+
+
+@steps.step("tests.flaky")
+def flaky(n: int, fail_times: int) -> None:
+    CALLS.append(n)
+    if len([c for c in CALLS if c == n]) <= fail_times:
+        raise ConnectionError("dịch vụ tạm thời không phản hồi")
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    CALLS.clear()
+
+
+def test_failed_step_is_retried_with_backoff_and_then_succeeds(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        record = steps.schedule("tests.flaky", n=1, fail_times=1)
+    assert steps.run_step(record.pk) == StepStatus.PENDING
+    record.refresh_from_db()
+    assert record.attempts == 1 and "tạm thời" in record.last_error
+    assert steps.run_step(record.pk) == "skipped"  # not due yet: backoff
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert steps.run_step(record.pk) == StepStatus.DONE
+    assert CALLS == [1, 1]
+
+
+def test_step_gives_up_after_max_attempts():
+    record = steps.schedule("tests.flaky", n=2, fail_times=99, max_attempts=2)
+    steps.run_step(record.pk)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        assert steps.run_step(record.pk) == StepStatus.FAILED
+
+
+def test_a_step_runs_once_even_if_run_twice():
+    record = steps.schedule("tests.flaky", n=3, fail_times=0)
+    assert steps.run_step(record.pk) == StepStatus.DONE
+    assert steps.run_step(record.pk) == "skipped"
+    assert CALLS == [3]
+
+
+def test_sweep_releases_steps_of_a_dead_worker_and_requeues_them(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    record = steps.schedule("tests.flaky", n=4, fail_times=0)
+    Step.objects.filter(pk=record.pk).update(
+        status=StepStatus.RUNNING, locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert steps.sweep() == 1
+    assert steps.run_step(record.pk) == StepStatus.DONE
+
+
+def test_unknown_step_name_is_refused():
+    with pytest.raises(KeyError):
+        steps.schedule("tests.nope")
