@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,6 +45,7 @@ from . import deadlines, routing
 from .log import append_event
 from .models import (
     Answer,
+    AnswerAttachment,
     AnswerStatus,
     Case,
     CoordinationRequest,
@@ -883,7 +885,14 @@ def case_extend(*, case: Case, actor: User, reason: str, days: int) -> Case:
 
 
 def case_draft_answer(
-    *, case: Case, actor: User, outcome: str, text: str, signer_name: str = "", submit: bool = True
+    *,
+    case: Case,
+    actor: User,
+    outcome: str,
+    text: str,
+    signer_name: str = "",
+    submit: bool = True,
+    attachments: Sequence[UploadedItem] = (),
 ) -> Answer:
     """Write (or rewrite) the draft; with ``submit`` it goes to the leader for approval."""
     if outcome not in Outcome.values:
@@ -895,6 +904,7 @@ def case_draft_answer(
         raise ValidationFailed(
             "Nội dung trả lời cần ít nhất 10 ký tự.", fields={"text": "Quá ngắn."}
         )
+    uploads = validate_uploads(attachments)
     with transaction.atomic():
         case = _lock(case)
         _check(actor, "draft_answer", case)
@@ -905,6 +915,15 @@ def case_draft_answer(
         answer.drafted_by = actor
         answer.status = AnswerStatus.IN_REVIEW if submit else AnswerStatus.DRAFT
         answer.save()
+        for upload in uploads:
+            attachment = AnswerAttachment(
+                answer=answer,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                size=len(upload.content),
+            )
+            attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+            attachment.save()
         if submit:
             _move(
                 case,
@@ -1140,6 +1159,11 @@ def find_case_for_submitter(*, code: str, token: str = "", phone: str = "") -> C
         ok = bool(normalized_phone) and normalized_phone == submission.submitter_phone
     if not ok:
         raise not_found
+    # The submitter of a merged duplicate follows the main case from now on.
+    seen = {case.pk}
+    while case.status == Status.MERGED and case.merged_into_id and case.merged_into_id not in seen:
+        seen.add(case.merged_into_id)
+        case = Case.objects.select_related("submission", "agency").get(pk=case.merged_into_id)
     return case
 
 

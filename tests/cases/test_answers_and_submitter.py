@@ -100,3 +100,38 @@ def test_transfer_notifies_submitter_and_new_agency(world):
     )
     assert Notification.objects.filter(template="transferred", case_ref=case.pk).exists()
     assert Notification.objects.filter(template="case_received", recipient=world.intake_b).exists()
+
+
+def test_merged_submitter_tracking_leads_to_main_case(world):
+    main = world.new_case(title="Rác thải tồn đọng ở chợ Đông Kinh")
+    dup = S.submission_intake(data=world.intake_data(title="Rác chợ Đông Kinh"))
+    S.case_merge(case=dup.case, actor=world.intake, into=main)
+    followed = S.find_case_for_submitter(code=dup.tracking_code, token=dup.access_token)
+    assert followed.pk == main.pk
+
+
+def test_answer_draft_carries_checked_attachments(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = drive(world, world.new_case(), "in_progress")
+    pdf = SimpleUploadedFile("công văn trả lời.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF")
+    answer = S.case_draft_answer(
+        case=case,
+        actor=world.handler,
+        outcome="explained",
+        text="Xem công văn đính kèm.",
+        attachments=[pdf],
+    )
+    attachment = answer.attachments.get()
+    assert (attachment.original_name, attachment.content_type) == (
+        "công văn trả lời.pdf",
+        "application/pdf",
+    )
+    with pytest.raises(ValidationFailed):
+        S.case_draft_answer(
+            case=Case.objects.get(pk=case.pk),
+            actor=world.handler,
+            outcome="explained",
+            text="Tệp đính kèm không hợp lệ.",
+            attachments=[SimpleUploadedFile("x.exe", b"MZ\x90\x00")],
+        )

@@ -68,3 +68,16 @@ def test_sweep_releases_steps_of_a_dead_worker_and_requeues_them(settings):
 def test_unknown_step_name_is_refused():
     with pytest.raises(KeyError):
         steps.schedule("tests.nope")
+
+
+def test_retention_removes_old_finished_steps_only():
+    from pakn.ops.jobs import prune_finished_work
+
+    old = steps.schedule("tests.flaky", n=5, fail_times=0)
+    steps.run_step(old.pk)
+    Step.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=31))
+    recent = steps.schedule("tests.flaky", n=6, fail_times=0)
+    steps.run_step(recent.pk)
+    pending = steps.schedule("tests.flaky", n=7, fail_times=0)
+    assert prune_finished_work() == 1
+    assert set(Step.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
