@@ -354,6 +354,8 @@ class Command(BaseCommand):
                     )
             return
         if state == "needs_info":
+            # Asked recently, so the scheduler does not return it at once as unanswered.
+            clock[0] = max(clock[0], now - timedelta(days=4))
             with at():
                 S.case_request_info(
                     case=case,
