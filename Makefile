@@ -20,8 +20,9 @@ $(VENV)/.installed: $(VENV)/.created requirements/base.txt
 	$(PIP) install -q -r requirements/base.txt
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt tests/e2e/package-lock.json
 	$(PIP) install -q -r requirements/test.txt
+	npm ci --prefix tests/e2e --no-audit --no-fund --silent
 	@touch $@
 
 $(VENV)/.installed-lint: $(VENV)/.installed-test requirements/lint.txt
@@ -44,6 +45,7 @@ run: seed
 	HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) bin/run-all
 
 test: install-test
+	@bin/ensure-chromium
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-lint
