@@ -134,6 +134,9 @@ MEDIA_ROOT = Path(env_str("PAKN_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Backups: JSON lines with full-precision datetimes (see pakn/ops/serializers.py).
+SERIALIZATION_MODULES = {"pakn-jsonl": "pakn.ops.serializers"}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("PAKN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

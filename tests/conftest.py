@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import AgencyFactory, FieldFactory
+from tests.world import world  # noqa: F401 - the shared agency tree fixture
 
 
 @pytest.fixture(autouse=True)
