@@ -91,6 +91,8 @@ DATABASES = {"default": env_database("DATABASE_URL", str(VAR_DIR / "pakn.sqlite3
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("PAKN_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite cannot create the file without its folder.
+    Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers and the single writer work side by side; IMMEDIATE takes the write lock
     # at BEGIN so concurrent writers queue on busy_timeout instead of failing mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
