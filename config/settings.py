@@ -26,6 +26,9 @@ if not SECRET_KEY:
     if not DEBUG and env_bool("PAKN_PRODUCTION", False):
         raise SettingsError("PAKN_SECRET_KEY chưa được đặt: bắt buộc khi PAKN_PRODUCTION=true.")
     SECRET_KEY = "pakn-insecure-development-key-change-me-0123456789abcdef"  # noqa: S105
+# Key for personal data encrypted at rest (identity numbers). Rotating it: put the new key first
+# and keep the old ones after it, comma-separated, until every row has been re-saved.
+FIELD_ENCRYPTION_KEYS = env_list("PAKN_FIELD_ENCRYPTION_KEYS", [])
 ALLOWED_HOSTS = env_list("PAKN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PAKN_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("PAKN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

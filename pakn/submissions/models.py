@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.crypto import EncryptedCharField
 from pakn.core.text import fold
 from pakn.core.tracking import format_tracking_code, token_matches
 
@@ -80,7 +81,7 @@ class Submission(models.Model):
     submitter_phone = models.CharField(_("số điện thoại"), max_length=16, blank=True, db_index=True)
     submitter_email = models.EmailField(_("email"), blank=True)
     submitter_address = models.CharField(_("địa chỉ liên hệ"), max_length=300, blank=True)
-    submitter_id_number = models.CharField(_("số CCCD/CMND"), max_length=20, blank=True)
+    submitter_id_number = EncryptedCharField(_("số CCCD/CMND"), blank=True)
     is_anonymous = models.BooleanField(_("ẩn danh với công chúng"), default=False)
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL,

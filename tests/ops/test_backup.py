@@ -18,7 +18,7 @@ from tests.world import drive
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_round_trip(world, tmp_path, capsys, settings):
     pdf = SimpleUploadedFile("biên bản.pdf", b"%PDF-1.4\nnoi dung bien ban\n%%EOF")
-    case = drive(world, world.new_case(attachments=[pdf]), "published")
+    case = drive(world, world.new_case(attachments=[pdf], id_number="001099012345"), "published")
     before = {
         "cases": list(
             Case.objects.order_by("pk").values_list("pk", "status", "due_at", "public_body")
@@ -32,6 +32,9 @@ def test_backup_and_restore_round_trip(world, tmp_path, capsys, settings):
     call_command("backup", f"--output={tmp_path / 'out'}")
     archive = Path(capsys.readouterr().out.strip())
     assert archive.exists() and archive.name.endswith(".tar.gz")
+    with tarfile.open(archive) as tar:
+        dump = tar.extractfile("data.jsonl").read().decode()
+    assert "001099012345" not in dump  # identity numbers stay encrypted in backups
 
     with pytest.raises(CommandError, match="--force"):
         call_command("restore", str(archive))
@@ -54,6 +57,7 @@ def test_backup_and_restore_round_trip(world, tmp_path, capsys, settings):
     }
     assert after == before
     assert Attachment.objects.get().file.read() == attachment_bytes
+    assert Case.objects.get(pk=case.pk).submission.submitter_id_number == "001099012345"
     assert verify_chain() is None
     assert Case.objects.get(pk=case.pk).events.count() == case.events.count()
 
