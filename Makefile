@@ -36,6 +36,7 @@ install-lint: $(VENV)/.installed-lint
 migrate: install
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py createcachetable
 
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty

@@ -139,6 +139,17 @@ MEDIA_ROOT = Path(env_str("PAKN_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG
 
+# A cache every web process shares (rate limits, login lockout, public statistics): the
+# database by default, Redis when PAKN_REDIS_URL is set.
+_REDIS_URL = env_str("PAKN_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+        if _REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pakn_cache"}
+    )
+}
+
 # Backups: JSON lines with full-precision datetimes (see pakn/ops/serializers.py).
 SERIALIZATION_MODULES = {"pakn-jsonl": "pakn.ops.serializers"}
 

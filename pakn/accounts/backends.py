@@ -3,11 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from pakn.core.phones import normalize_phone
 
+from . import lockout
 from .models import User
+
+LOCKED_MESSAGE = "Đăng nhập sai quá nhiều lần; tài khoản tạm khoá 15 phút."
 
 
 class EmailPhoneUsernameBackend(ModelBackend):
@@ -23,12 +27,18 @@ class EmailPhoneUsernameBackend(ModelBackend):
         if not username or password is None:
             return None
         identifier = username.strip()
+        if lockout.is_locked(identifier):
+            # Stops every backend: the login form says the account is locked for a while.
+            raise PermissionDenied(LOCKED_MESSAGE)
         user = self._find(identifier)
         if user is None:
             User().set_password(password)  # same cost as a real check: no timing oracle
+            lockout.record_failure(identifier)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            lockout.clear(identifier)
             return user
+        lockout.record_failure(identifier)
         return None
 
     @staticmethod

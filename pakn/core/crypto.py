@@ -58,4 +58,4 @@ class EncryptedCharField(models.TextField):
     def value_to_string(self, obj: Any) -> str:
         """Serialised (dumpdata, backups) as ciphertext: backups hold no plain identity numbers."""
         value = self.value_from_object(obj)
-        return encrypt(value) if value else ""
+        return encrypt(str(value)) if value else ""

@@ -1,0 +1,64 @@
+"""Fixed-window rate limits on the shared cache (the database cache by default, so every web
+process counts together)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "10/m" → (10, 60)."""
+    count, _, unit = rate.partition("/")
+    return int(count), RATE_UNITS[unit]
+
+
+def client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+def hit(group: str, identity: str, rate: str) -> bool:
+    """Count one request; False once the limit for this window is exceeded."""
+    limit, window = parse_rate(rate)
+    slot = int(time.time() // window)
+    digest = hashlib.sha256(f"{group}:{identity}".encode()).hexdigest()[:32]
+    key = f"rl:{digest}:{slot}"
+    added = cache.add(key, 1, timeout=window + 5)
+    count = 1 if added else cache.incr(key)
+    return count <= limit
+
+
+def ratelimit(
+    group: str, *, rate: str, methods: tuple[str, ...] = ("POST",), json: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Limit a view per client IP and, when logged in, per account."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in methods:
+                identities = [f"ip:{client_ip(request)}"]
+                if getattr(request, "user", None) is not None and request.user.is_authenticated:
+                    identities.append(f"user:{request.user.pk}")
+                if not all([hit(group, identity, rate) for identity in identities]):
+                    return too_many(json=json)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def too_many(*, json: bool = False) -> HttpResponse:
+    message = "Bạn thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."
+    if json:
+        return JsonResponse({"code": "rate_limited", "message": message}, status=429)
+    return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
