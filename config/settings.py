@@ -103,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+if env_str("DATABASE_REPLICA_URL", ""):
+    # Analytics reads go to a streaming replica; everything else to the primary.
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASE_ROUTERS = ["pakn.ops.routers.AnalyticsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -185,6 +190,7 @@ PAKN_AUTO_ROUTE_CONFIDENCE = env_float("PAKN_AUTO_ROUTE_CONFIDENCE", 0.85)
 PAKN_MAX_BODY_CHARS = env_int("PAKN_MAX_BODY_CHARS", 10000, minimum=100)
 PAKN_MAX_UPLOAD_MB = env_int("PAKN_MAX_UPLOAD_MB", 10, minimum=1)
 PAKN_MAX_ATTACHMENTS = env_int("PAKN_MAX_ATTACHMENTS", 5, minimum=0)
+PAKN_METRICS_TOKEN = env_str("PAKN_METRICS_TOKEN", "")
 PAKN_WORKER_HEARTBEAT_MAX_AGE = env_int("PAKN_WORKER_HEARTBEAT_MAX_AGE", 180, minimum=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -197,11 +203,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = env_choice("PAKN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
+LOG_FORMAT = env_choice("PAKN_LOG_FORMAT", "plain", {"plain", "json"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "pakn.core.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
