@@ -14,6 +14,7 @@ from pakn.core.env import (
     env_float,
     env_int,
     env_list,
+    env_rate,
     env_str,
 )
 
@@ -191,6 +192,11 @@ PAKN_MAX_BODY_CHARS = env_int("PAKN_MAX_BODY_CHARS", 10000, minimum=100)
 PAKN_MAX_UPLOAD_MB = env_int("PAKN_MAX_UPLOAD_MB", 10, minimum=1)
 PAKN_MAX_ATTACHMENTS = env_int("PAKN_MAX_ATTACHMENTS", 5, minimum=0)
 PAKN_METRICS_TOKEN = env_str("PAKN_METRICS_TOKEN", "")
+# Rate limits ("N/s", "N/m", "N/h" or "N/d"; empty turns one off).
+PAKN_API_PUBLIC_WRITE_RATE = env_rate("PAKN_API_PUBLIC_WRITE_RATE", "20/m")
+PAKN_API_LOOKUP_RATE = env_rate("PAKN_API_LOOKUP_RATE", "60/m")
+PAKN_API_OFFICER_RATE = env_rate("PAKN_API_OFFICER_RATE", "600/m")
+PAKN_STEP_LEASE_SECONDS = env_int("PAKN_STEP_LEASE_SECONDS", 300, minimum=1)
 PAKN_WORKER_HEARTBEAT_MAX_AGE = env_int("PAKN_WORKER_HEARTBEAT_MAX_AGE", 180, minimum=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

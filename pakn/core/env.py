@@ -111,3 +111,14 @@ def env_database(name: str, default_sqlite_path: str) -> dict[str, object]:
 
 def _sqlite(path: str) -> dict[str, object]:
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as "20/m"; empty disables it."""
+    value = os.environ.get(name, default).strip()
+    if not value:
+        return ""
+    count, _, unit = value.partition("/")
+    if not count.isdigit() or unit not in {"s", "m", "h", "d"}:
+        raise SettingsError(f"{name}={value!r} không hợp lệ: dùng dạng 20/m (s, m, h hoặc d).")
+    return value

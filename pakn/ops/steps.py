@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +23,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., None]
 _HANDLERS: dict[str, Handler] = {}
-LEASE = timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
 
@@ -54,6 +54,11 @@ def enqueue(step_id: int) -> None:
         log.exception("could not enqueue step %s; the sweep will retry", step_id)
 
 
+def _lease() -> timedelta:
+    """How long a running step is reserved; after that a crashed worker's step is taken back."""
+    return timedelta(seconds=settings.PAKN_STEP_LEASE_SECONDS)
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(
         seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
@@ -66,7 +71,7 @@ def run_step(step_id: int) -> str:
     claimed = (
         Step.objects.filter(pk=step_id, status=StepStatus.PENDING, run_after__lte=now)
         .filter(_lease_free(now))
-        .update(status=StepStatus.RUNNING, locked_until=now + LEASE)
+        .update(status=StepStatus.RUNNING, locked_until=now + _lease())
     )
     if claimed != 1:
         return "skipped"
