@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, ApiToken, Membership, User
+from .models import Agency, ApiToken, Membership, TOTPDevice, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -83,3 +85,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "name", "prefix"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "confirmed_at"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "confirmed_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # enrolled by the officer, who scans the secret in their own app

@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.crypto import EncryptedCharField
 from pakn.core.phones import normalize_phone
 from pakn.core.tracking import hash_token
 
@@ -261,3 +262,32 @@ class ApiToken(models.Model):
         return (
             cls.objects.usable().select_related("user").filter(token_hash=hash_token(raw)).first()
         )
+
+
+class TOTPDevice(models.Model):
+    """An authenticator app enrolled as a second factor. Required for admins, offered to every
+    officer."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedCharField(editable=False)
+    confirmed_at = models.DateTimeField(_("kích hoạt lúc"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("xác thực hai lớp")
+        verbose_name_plural = _("xác thực hai lớp")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user}"
+
+    def verify(self, code: str) -> bool:
+        """Accept a code once: a replayed code (same or earlier step) is refused."""
+        from .totp import matching_step
+
+        step = matching_step(self.secret, code)
+        if step is None or step <= self.last_step:
+            return False
+        updated = type(self).objects.filter(pk=self.pk, last_step__lt=step).update(last_step=step)
+        if updated == 1:
+            self.last_step = step
+        return updated == 1
