@@ -317,9 +317,10 @@ def _intake(data: IntakeData, clean: dict[str, Any]) -> IntakeResult:
             is_public=True,
             created_at=now,
         )
+        # Messages are rendered by the worker, not in the citizen's request; the token travels in
+        # the step because the acknowledgment's link is the only way to follow without an account.
+        schedule("cases.notify_intake", case_id=case.pk, token=token)
         schedule("cases.after_intake", case_id=case.pk)
-        _notify_submitter(case, "submission_received", token=token)
-        _notify_agency(case, "case_received", (Role.INTAKE,))
     return IntakeResult(submission, case, token, created=True)
 
 
@@ -340,6 +341,13 @@ def _save_with_unique_code(submission: Submission, idempotency_key: str | None) 
                 raise
             submission.pk = None
     raise RuntimeError("could not allocate a unique tracking code")
+
+
+@step("cases.notify_intake")
+def notify_intake(case_id: int, token: str = "") -> None:
+    case = Case.objects.select_related("submission", "agency", "submission__account").get(pk=case_id)
+    _notify_submitter(case, "submission_received", token=token)
+    _notify_agency(case, "case_received", (Role.INTAKE,))
 
 
 @step("cases.after_intake")

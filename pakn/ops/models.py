@@ -69,3 +69,13 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk} ({self.status})"
+
+
+class BenchRow(models.Model):
+    """Rows written by the benchmark's bare insert endpoint (the yardstick for intake cost)."""
+
+    payload = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"bench #{self.pk}"

@@ -8,6 +8,7 @@ If the process dies before that, the scheduler's :func:`sweep` finds the step an
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from datetime import timedelta
@@ -40,18 +41,51 @@ def schedule(name: str, *, max_attempts: int = 8, **payload: Any) -> Step:
     if name not in _HANDLERS:
         raise KeyError(f"Unknown background step {name!r}")
     created = Step.objects.create(name=name, payload=payload, max_attempts=max_attempts)
-    transaction.on_commit(lambda: enqueue(created.pk))
+    _enqueue_after_commit(created.pk)
     return created
 
 
+_batch = threading.local()
+
+
+class _Batch:
+    """The steps scheduled in one transaction, handed to the worker as one task after commit."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def __call__(self) -> None:
+        if getattr(_batch, "current", None) is self:
+            _batch.current = None
+        if self.ids:
+            enqueue_many(self.ids)
+
+
+def _enqueue_after_commit(step_id: int) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        enqueue_many([step_id])
+        return
+    batch = getattr(_batch, "current", None)
+    # A rolled-back transaction drops its callbacks, and with them an open batch.
+    if batch is None or not any(entry[1] is batch for entry in connection.run_on_commit):
+        batch = _batch.current = _Batch()
+        transaction.on_commit(batch)
+    batch.ids.append(step_id)
+
+
 def enqueue(step_id: int) -> None:
-    from .tasks import run_step_task
+    enqueue_many([step_id])
+
+
+def enqueue_many(step_ids: list[int]) -> None:
+    from .tasks import run_steps_task
 
     try:
-        run_step_task.enqueue(step_id)
+        run_steps_task.enqueue(step_ids)
     except Exception:
-        # The row is safe in the database; the scheduler's sweep will pick it up.
-        log.exception("could not enqueue step %s; the sweep will retry", step_id)
+        # The rows are safe in the database; the scheduler's sweep will pick them up.
+        log.exception("could not enqueue steps %s; the sweep will retry", step_ids)
 
 
 def _lease() -> timedelta:
@@ -121,8 +155,8 @@ def sweep(*, limit: int = 500) -> int:
         .order_by("run_after")
         .values_list("pk", flat=True)[:limit]
     )
-    for step_id in ids:
-        enqueue(step_id)
+    for start in range(0, len(ids), 50):
+        enqueue_many(ids[start : start + 50])
     return len(ids)
 
 

@@ -8,8 +8,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from .models import Heartbeat
+from .models import BenchRow, Heartbeat
 
 
 @never_cache
@@ -46,3 +48,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
     )
+
+
+@csrf_exempt
+@require_POST
+def bench_insert(request: HttpRequest) -> JsonResponse:
+    """One-row insert: what the cheapest possible write costs in this server and database.
+
+    Mounted only when PAKN_BENCH_ENDPOINTS=true (benchmarks), never in production."""
+    row = BenchRow.objects.create(payload=request.body.decode(errors="replace")[:4000])
+    return JsonResponse({"id": row.pk}, status=201)

@@ -8,6 +8,7 @@ database in a temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -52,6 +53,7 @@ class System:
             "PAKN_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.log = (tmp / "processes.log").open("ab")
 
     def manage(self, *args: str) -> None:
         subprocess.run(
@@ -64,11 +66,13 @@ class System:
         )
 
     def start(self) -> None:
+        # Each in its own process group: granian's worker processes die with their parent.
         common = {
             "cwd": ROOT,
             "env": self.env,
             "stdout": subprocess.DEVNULL,
-            "stderr": subprocess.DEVNULL,
+            "stderr": self.log,
+            "start_new_session": True,
         }
         self.procs = [
             subprocess.Popen(
@@ -104,14 +108,16 @@ class System:
 
     def kill(self) -> None:
         for proc in self.procs:
-            proc.send_signal(signal.SIGKILL)
+            assert proc.poll() is None, f"{proc.args} died before the kill (exit {proc.returncode})"
+            os.killpg(proc.pid, signal.SIGKILL)
         for proc in self.procs:
             proc.wait(timeout=10)
 
     def stop(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
-                proc.terminate()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
         for proc in self.procs:
             try:
                 proc.wait(timeout=10)

@@ -81,3 +81,32 @@ def test_retention_removes_old_finished_steps_only():
     pending = steps.schedule("tests.flaky", n=7, fail_times=0)
     assert prune_finished_work() == 1
     assert set(Step.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
+
+
+def test_steps_of_one_transaction_are_enqueued_as_one_task(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(steps, "enqueue_many", lambda ids: sent.append(list(ids)))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        a = steps.schedule("tests.flaky", n=8, fail_times=0)
+        b = steps.schedule("tests.flaky", n=9, fail_times=0)
+    assert sent == [[a.pk, b.pk]]
+
+
+def test_a_rolled_back_transaction_does_not_swallow_later_steps(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(steps, "enqueue_many", lambda ids: sent.append(list(ids)))
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            steps.schedule("tests.flaky", n=10, fail_times=0)
+            raise RuntimeError("rollback")
+        with transaction.atomic():
+            kept = steps.schedule("tests.flaky", n=11, fail_times=0)
+    assert sent == [[kept.pk]]

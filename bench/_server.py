@@ -1,0 +1,170 @@
+"""Start PAKN (granian + worker) on loopback against a throw-away database, for benchmarks."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+GRANIAN = str(Path(PY).with_name("granian"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
+        self.port = free_port()
+        self.env = {**os.environ, **env}
+        self.workers = workers
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def manage(self, *args: str) -> str:
+        out = subprocess.run(
+            [PY, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout
+
+    def __enter__(self) -> Server:
+        quiet = {
+            "cwd": ROOT,
+            "env": self.env,
+            "stdout": subprocess.DEVNULL,
+            "stderr": subprocess.DEVNULL,
+            "start_new_session": True,  # stop granian's workers with their parent
+        }
+        self.procs.append(
+            subprocess.Popen(
+                [
+                    GRANIAN,
+                    "--interface",
+                    "wsgi",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(self.workers),
+                    "--log-level",
+                    "error",
+                    "config.wsgi:application",
+                ],
+                **quiet,  # type: ignore[arg-type]
+            )
+        )
+        self.procs.append(
+            subprocess.Popen([PY, "manage.py", "db_worker", "--interval", "0.5"], **quiet)
+        )  # type: ignore[arg-type]
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("server did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def load(
+    port: int,
+    method: str,
+    path: str,
+    body_for: Any,
+    *,
+    seconds: float,
+    concurrency: int,
+    headers_for: Any = None,
+) -> dict[str, float]:
+    """Closed-loop load: `concurrency` keep-alive clients for `seconds`; latency percentiles."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.time() + seconds
+    counter = [0]
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local: list[float] = []
+        while time.time() < stop:
+            with lock:
+                counter[0] += 1
+                n = counter[0]
+            body = body_for(n) if body_for else None
+            headers = {
+                "Content-Type": "application/json",
+                **(headers_for(n) if headers_for else {}),
+            }
+            started = time.perf_counter()
+            try:
+                conn.request(
+                    method,
+                    path,
+                    body=json.dumps(body).encode() if body is not None else None,
+                    headers=headers,
+                )
+                response = conn.getresponse()
+                response.read()
+                ok = response.status < 400
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            local.append(time.perf_counter() - started)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(local)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
+    began = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.time() - began
+    latencies.sort()
+
+    def pct(q: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0
+        )
+
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else 0.0,
+    }
