@@ -55,6 +55,7 @@ def _context(browser: Any, viewport: dict[str, int], *, javascript: bool = True)
         locale="vi-VN",
         java_script_enabled=javascript,
         timezone_id="Asia/Ho_Chi_Minh",
+        bypass_csp=True,  # lets the test inject axe-core; nothing else relies on it
     )
 
 
