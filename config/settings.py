@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pakn.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -199,6 +200,9 @@ PAKN_METRICS_TOKEN = env_str("PAKN_METRICS_TOKEN", "")
 PAKN_API_PUBLIC_WRITE_RATE = env_rate("PAKN_API_PUBLIC_WRITE_RATE", "20/m")
 PAKN_API_LOOKUP_RATE = env_rate("PAKN_API_LOOKUP_RATE", "60/m")
 PAKN_API_OFFICER_RATE = env_rate("PAKN_API_OFFICER_RATE", "600/m")
+# Admins must pass a second factor; on by default in production, off for the local demo
+# (officers who enrolled a device are always asked).
+PAKN_REQUIRE_ADMIN_2FA = env_bool("PAKN_REQUIRE_ADMIN_2FA", env_bool("PAKN_PRODUCTION", False))
 PAKN_BENCH_ENDPOINTS = env_bool("PAKN_BENCH_ENDPOINTS", False)
 PAKN_STEP_LEASE_SECONDS = env_int("PAKN_STEP_LEASE_SECONDS", 300, minimum=1)
 PAKN_WORKER_HEARTBEAT_MAX_AGE = env_int("PAKN_WORKER_HEARTBEAT_MAX_AGE", 180, minimum=10)

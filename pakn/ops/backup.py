@@ -93,9 +93,8 @@ def create_backup(output_dir: Path) -> Path:
 
 
 def _database_is_empty() -> bool:
-    from pakn.submissions.models import Submission
-
-    return not Submission.objects.exists()
+    """No submission yet (reference data such as administrative units comes with migrations)."""
+    return not apps.get_model("submissions", "Submission")._default_manager.exists()
 
 
 def restore_backup(archive: Path, *, force: bool = False) -> dict[str, int]:
