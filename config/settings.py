@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",  # serves the API docs page's assets locally (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "pakn.core",
     "pakn.ops",

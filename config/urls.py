@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("pakn.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("pakn.api.urls")),
     path("", include("pakn.portal.urls")),
 ]
 if settings.PAKN_BENCH_ENDPOINTS:
