@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
 
 from pakn.core.tracking import generate_access_token, hash_token
 
@@ -21,3 +24,17 @@ def api_token_issue(
         expires_at=expires_at,
     )
     return token, raw
+
+
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Record that a token was used, at most one write per token every few minutes."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_EVERY)
+    ).update(last_used_at=now)
+    token.last_used_at = now

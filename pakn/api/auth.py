@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from pakn.accounts.models import ApiToken, User
+from pakn.accounts.tokens import api_token_touch
 
 from .errors import ApiError
 
@@ -23,6 +24,7 @@ class OfficerToken(HttpBearer):
         api_token = ApiToken.lookup(token.strip())
         if api_token is None or not api_token.user.is_active:
             return None
+        api_token_touch(token=api_token)
         if self.scope not in api_token.scopes.split():
             raise ApiError(
                 403,

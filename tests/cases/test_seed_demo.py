@@ -56,3 +56,23 @@ def test_issue_token_prints_a_usable_token(capsys):
     token = ApiToken.lookup(raw)
     assert token is not None and token.user.username == "can-bo"
     assert token.token_hash != raw
+
+
+def test_using_a_token_records_when_at_most_every_few_minutes(django_assert_num_queries):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from pakn.accounts.tokens import api_token_issue, api_token_touch
+
+    user = User.objects.create_user("can-bo-api", "x-mật-khẩu-dài", email="api@example.vn")
+    token, _ = api_token_issue(user=user)
+    api_token_touch(token=token)
+    first = type(token).objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    with django_assert_num_queries(0):
+        api_token_touch(token=token)
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        api_token_touch(token=token)
+    assert type(token).objects.get(pk=token.pk).last_used_at > first
