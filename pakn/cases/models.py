@@ -130,6 +130,16 @@ class Case(models.Model):
     due_soon_notified_for = models.DateTimeField(null=True, blank=True, editable=False)
     escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
     escalated_for = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when an officer confirmed or corrected kind and field: such cases are training labels.
+    classified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    classified_at = models.DateTimeField(null=True, blank=True, editable=False)
     log_seq = models.PositiveIntegerField(default=0, editable=False)
     log_head = models.CharField(max_length=64, blank=True, editable=False)
     suggestions = models.JSONField(_("gợi ý của AI"), default=dict, blank=True)

@@ -29,6 +29,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "assign": ((INTAKE, LEADER), (S.ACCEPTED, S.IN_PROGRESS)),
     "coordinate": ((HANDLER, LEADER), (S.IN_PROGRESS,)),
     "note": ((INTAKE, HANDLER, LEADER), tuple(S.values)),
+    "classify": ((INTAKE, HANDLER, LEADER), (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.NEEDS_INFO)),
     "progress": ((HANDLER, LEADER), (S.IN_PROGRESS, S.ANSWER_REVIEW)),
     "draft_answer": ((HANDLER, LEADER), (S.IN_PROGRESS,)),
     "approve_answer": ((LEADER,), (S.ANSWER_REVIEW,)),

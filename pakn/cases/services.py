@@ -345,7 +345,9 @@ def _save_with_unique_code(submission: Submission, idempotency_key: str | None) 
 
 @step("cases.notify_intake")
 def notify_intake(case_id: int, token: str = "") -> None:
-    case = Case.objects.select_related("submission", "agency", "submission__account").get(pk=case_id)
+    case = Case.objects.select_related("submission", "agency", "submission__account").get(
+        pk=case_id
+    )
     _notify_submitter(case, "submission_received", token=token)
     _notify_agency(case, "case_received", (Role.INTAKE,))
 
@@ -1203,3 +1205,50 @@ def case_return_resolved_by_expiry(*, case: Case) -> bool:
         )
         _notify_submitter(case, "returned", reason=reason)
     return True
+
+
+def case_classify(
+    *, case: Case, actor: User, kind: str | None = None, field_id: int | None = None
+) -> Case:
+    """An officer confirms or corrects the kind and field. The case then counts as a labelled
+    example for the classifier, and the log keeps what the AI had suggested."""
+    if kind is not None and kind not in Kind.values:
+        raise ValidationFailed("Loại phản ánh không hợp lệ.", fields={"kind": "Chọn loại khác."})
+    field_obj = None
+    if field_id is not None:
+        field_obj = Field.objects.filter(pk=field_id, is_active=True).first()
+        if field_obj is None:
+            raise ValidationFailed(
+                "Lĩnh vực không tồn tại.", fields={"field": "Chọn lĩnh vực khác."}
+            )
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "classify", case)
+        submission = case.submission
+        before = {"kind": submission.kind, "field": submission.field_id}
+        if kind is not None:
+            submission.kind = kind
+        if field_obj is not None:
+            submission.field = field_obj
+        submission.save(update_fields=["kind", "field"])
+        case.classified_by, case.classified_at = actor, timezone.now()
+        case.save(update_fields=["classified_by", "classified_at", "updated_at"])
+        after = {"kind": submission.kind, "field": submission.field_id}
+        suggested = {
+            key: (case.suggestions.get(key) or [{}])[0].get("label")
+            for key in ("kind", "field")
+            if case.suggestions.get(key)
+        }
+        append_event(
+            case=case,
+            action="classify",
+            actor=actor,
+            agency=case.agency,
+            data={
+                "before": before,
+                "after": after,
+                "suggested": suggested,
+                "corrected": before != after,
+            },
+        )
+    return case

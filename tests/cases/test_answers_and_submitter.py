@@ -135,3 +135,30 @@ def test_answer_draft_carries_checked_attachments(world):
             text="Tệp đính kèm không hợp lệ.",
             attachments=[SimpleUploadedFile("x.exe", b"MZ\x90\x00")],
         )
+
+
+def test_officer_correction_of_kind_and_field_becomes_a_label(world):
+    from tests.factories import FieldFactory
+
+    other_field = FieldFactory(code="giao-thong")
+    case = world.new_case()
+    Case.objects.filter(pk=case.pk).update(
+        suggestions={"kind": [{"label": "report", "confidence": 0.4}]}
+    )
+    S.case_classify(
+        case=Case.objects.get(pk=case.pk),
+        actor=world.intake,
+        kind="recommendation",
+        field_id=other_field.pk,
+    )
+    case.refresh_from_db()
+    assert (case.submission.kind, case.submission.field_id) == ("recommendation", other_field.pk)
+    assert case.classified_by == world.intake and case.classified_at is not None
+    event = case.events.get(action="classify")
+    assert event.data["corrected"] is True
+    assert event.data["suggested"] == {"kind": "report"}
+    assert event.data["before"]["kind"] == "report"
+    from pakn.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        S.case_classify(case=case, actor=world.handler_b, kind="report")
