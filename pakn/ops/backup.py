@@ -59,8 +59,8 @@ def create_backup(output_dir: Path) -> Path:
             call_command(
                 "dumpdata",
                 *[f"--exclude={e}" for e in EXCLUDED],
+                # Primary keys are kept as they are: the case log's hash chain covers them.
                 "--natural-foreign",
-                "--natural-primary",
                 "--format=pakn-jsonl",
                 f"--output={data}",
                 verbosity=0,

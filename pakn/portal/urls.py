@@ -8,4 +8,11 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("submit/", views.submit, name="submit"),
+    path("submit/done/<str:code>/", views.submit_done, name="submit_done"),
+    path("submit/communes/", views.communes, name="communes"),
+    path("submit/similar/", views.similar, name="similar"),
+    path("track/", views.track, name="track"),
+    path("published/", views.published_list, name="published"),
+    path("published/<str:tracking_code>/", views.published_detail, name="published_detail"),
 ]

@@ -1,17 +1,17 @@
-"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+"""Shared settings of the browser tests: Playwright drives Debian's chromium against
+pytest-django's live server (never a downloaded browser build).
 
 Screenshots go to test-artifacts/screenshots/ (git-ignored). axe-core, installed from npm into
-tests/e2e/node_modules, is injected into pages to check accessibility.
+tests/e2e/node_modules by `make test`, is injected into pages to check accessibility. Each test
+module runs its browser in a thread of its own: Playwright's sync API cannot start twice in one
+thread, and xdist may put several browser test modules in the same worker.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves (fixtures, assertions) are still synchronous and safe.
@@ -33,57 +33,6 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "Debian's chromium is missing: run `make test` (bin/ensure-chromium installs it)"
-        )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _context(browser: Any, viewport: dict[str, int], *, javascript: bool = True) -> Any:
-    return browser.new_context(
-        viewport=viewport,
-        locale="vi-VN",
-        java_script_enabled=javascript,
-        timezone_id="Asia/Ho_Chi_Minh",
-        bypass_csp=True,  # lets the test inject axe-core; nothing else relies on it
-    )
-
-
-@pytest.fixture
-def phone_page(browser: Any) -> Iterator[Any]:
-    context = _context(browser, PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def phone_page_nojs(browser: Any) -> Iterator[Any]:
-    context = _context(browser, PHONE, javascript=False)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def desktop_page(browser: Any) -> Iterator[Any]:
-    context = _context(browser, DESKTOP)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -1,0 +1,39 @@
+"""Small counters that slow down guessing (tracking code + phone) and flooding, instead of an
+image CAPTCHA. They live in Django's cache; with several web processes, configure a shared cache
+so the limits hold across them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+# Failed look-ups allowed per client address and per tracking code in the window.
+LOOKUP_FAILURES = 10
+LOOKUP_WINDOW = 15 * 60
+# Submissions accepted per client address in the window.
+SUBMISSIONS = 20
+SUBMISSION_WINDOW = 60 * 60
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _key(scope: str, ident: str) -> str:
+    return f"pakn:portal:{scope}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}"
+
+
+def exceeded(scope: str, ident: str, limit: int) -> bool:
+    return int(cache.get(_key(scope, ident), 0)) >= limit
+
+
+def record(scope: str, ident: str, window: int) -> None:
+    key = _key(scope, ident)
+    if cache.add(key, 1, timeout=window):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)

@@ -1,0 +1,152 @@
+"""Read-only questions the public pages ask; only public fields ever leave these querysets."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q
+
+from pakn.accounts.models import Agency
+from pakn.cases.models import Case, Status
+from pakn.core.text import fold
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED)
+PUBLIC_FIELDS = (
+    "public_title",
+    "public_body",
+    "published_at",
+    "status",
+    "agency__name",
+    "submission__tracking_code",
+    "submission__kind",
+    "submission__field",
+    "submission__field__name",
+    "submission__province",
+    "submission__province__name",
+    "submission__commune",
+    "submission__commune__name",
+)
+
+
+def published_cases() -> Any:
+    """Cases whose redacted text and answer are public; submitter data is not even loaded."""
+    return (
+        Case.objects.filter(status__in=PUBLIC_STATUSES, published_at__isnull=False)
+        .select_related(
+            "agency", "submission__field", "submission__province", "submission__commune"
+        )
+        .only(*PUBLIC_FIELDS)
+        .order_by("-published_at", "-pk")
+    )
+
+
+def search_published(
+    *,
+    q: str = "",
+    field_id: int | None = None,
+    province_id: int | None = None,
+    kind: str = "",
+    agency_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Any:
+    cases = published_cases()
+    for word in fold(q).split()[:10]:
+        cases = cases.filter(public_search__contains=word)
+    if field_id is not None:
+        cases = cases.filter(
+            Q(submission__field_id=field_id) | Q(submission__field__parent_id=field_id)
+        )
+    if province_id is not None:
+        cases = cases.filter(submission__province_id=province_id)
+    if kind:
+        cases = cases.filter(submission__kind=kind)
+    if agency_id is not None:
+        path = Agency.objects.filter(pk=agency_id).values_list("path", flat=True).first()
+        cases = cases.filter(agency__path__startswith=path) if path else cases.none()
+    if since is not None:
+        cases = cases.filter(published_at__date__gte=since)
+    if until is not None:
+        cases = cases.filter(published_at__date__lte=until)
+    return cases
+
+
+def headline_figures() -> dict[str, int]:
+    figures = Case.objects.aggregate(
+        received=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        published=Count("pk", filter=Q(status__in=PUBLIC_STATUSES, published_at__isnull=False)),
+    )
+    return {key: int(value or 0) for key, value in figures.items()}
+
+
+# Words too common in submissions to tell two issues apart (already folded).
+STOPWORDS = frozenset(
+    [
+        "anh",
+        "bi",
+        "cac",
+        "cho",
+        "chua",
+        "co",
+        "cua",
+        "da",
+        "dang",
+        "de",
+        "den",
+        "duoc",
+        "gi",
+        "hay",
+        "khi",
+        "khong",
+        "la",
+        "lai",
+        "lam",
+        "len",
+        "mot",
+        "nay",
+        "nen",
+        "nguoi",
+        "nhieu",
+        "nhu",
+        "nhung",
+        "o",
+        "ra",
+        "rat",
+        "roi",
+        "sau",
+        "se",
+        "tai",
+        "thi",
+        "toi",
+        "trong",
+        "tren",
+        "tu",
+        "va",
+        "ve",
+        "voi",
+        "xin",
+        "kien",
+        "nghi",
+        "phan",
+    ]
+)
+
+
+def similar_published(text: str, *, limit: int = 5) -> list[Any]:
+    """Published cases sharing the most keywords with ``text`` (keyword search until the
+    intelligence layer offers a semantic one)."""
+    words = [w for w in dict.fromkeys(fold(text).split()) if len(w) > 1 and w not in STOPWORDS]
+    words = words[:8]
+    if not words:
+        return []
+    any_word = Q()
+    for word in words:
+        any_word |= Q(public_search__contains=word)
+    candidates = list(published_cases().filter(any_word).only(*PUBLIC_FIELDS, "public_search")[:50])
+    scored = [(sum(1 for w in words if w in case.public_search), case) for case in candidates]
+    needed = 1 if len(words) < 3 else 2
+    scored = [item for item in scored if item[0] >= needed]
+    scored.sort(key=lambda item: (-item[0], -item[1].published_at.timestamp()))
+    return [case for _score, case in scored[:limit]]
