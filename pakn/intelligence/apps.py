@@ -7,3 +7,6 @@ class IntelligenceConfig(AppConfig):
     name = "pakn.intelligence"
     label = "intelligence"
     verbose_name = "Trí tuệ nhân tạo"
+
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401 - registers post-intake hooks and periodic jobs

@@ -1,0 +1,80 @@
+"""Officer-facing names for log actions, statuses and roles."""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pakn.accounts.models import Role
+from pakn.cases.models import Status
+
+register = template.Library()
+
+EVENT_LABELS: dict[str, Promise] = {
+    "submitted": _("Tiếp nhận tự động"),
+    "accept": _("Tiếp nhận"),
+    "return": _("Trả lại, hướng dẫn"),
+    "reject": _("Từ chối"),
+    "merge": _("Gộp vào hồ sơ khác"),
+    "merged_in": _("Hồ sơ trùng được gộp vào"),
+    "transfer": _("Chuyển cơ quan"),
+    "request_info": _("Yêu cầu bổ sung"),
+    "info_provided": _("Người gửi bổ sung thông tin"),
+    "info_expired": _("Trả lại vì hết hạn bổ sung"),
+    "assign": _("Giao xử lý"),
+    "coordinate": _("Đề nghị phối hợp"),
+    "coordination_response": _("Ý kiến phối hợp"),
+    "note": _("Ghi chú nội bộ"),
+    "progress": _("Cập nhật tiến độ"),
+    "extend": _("Gia hạn"),
+    "save_draft": _("Lưu dự thảo trả lời"),
+    "draft_answer": _("Trình dự thảo trả lời"),
+    "return_answer": _("Lãnh đạo trả lại dự thảo"),
+    "approve_answer": _("Lãnh đạo duyệt, gửi trả lời"),
+    "publish": _("Công khai"),
+    "close": _("Đóng hồ sơ"),
+    "reopen": _("Mở lại"),
+    "dispute": _("Người gửi chưa đồng ý kết quả"),
+    "rate": _("Người gửi đánh giá"),
+}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+@register.filter
+def role_labels(roles: list[str]) -> str:
+    return ", ".join(str(Role(r).label) for r in roles if r in Role.values)
+
+
+MODERATION_LABELS: dict[str, Promise] = {
+    "offensive": _("Xúc phạm, thô tục"),
+    "inciting": _("Kích động"),
+    "spam": _("Quảng cáo, rác"),
+    "off_topic": _("Không đúng chủ đề"),
+    "personal_data": _("Lộ dữ liệu cá nhân"),
+}
+
+
+@register.filter
+def moderation_label(value: str) -> str:
+    return str(MODERATION_LABELS.get(value, value))
+
+
+@register.filter
+def widget(field: BoundField) -> str:
+    """The field's widget, tied to its error message for screen readers when it has one."""
+    if not field.errors:
+        return field.as_widget()
+    return field.as_widget(
+        attrs={"aria-invalid": "true", "aria-describedby": f"{field.auto_id}-error"}
+    )
