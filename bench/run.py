@@ -17,7 +17,7 @@ ROOT = HERE.parent
 # (name, script, extra arguments for the full run); --quick is passed for `make bench-quick`.
 BENCHMARKS = [
     ("intake", "intake_throughput.py", []),
-    ("duplicates", "duplicates_1m.py", []),
+    ("duplicates", "duplicates_1m.py", ["--json"]),
     ("dashboard", "analytics_dashboard.py", []),
     ("classifier", "classifier_victsd.py", []),
 ]

@@ -1,7 +1,6 @@
-"""Pattern-based redaction of personal data for publication.
-
-Phones, emails and identity numbers (CMND 9 digits, CCCD 12 digits) are replaced with a
-bracketed label. Dates, amounts and short numbers are left alone.
+"""Redaction of personal data for publication: the labels, the plain patterns, and the entry
+point the workflow calls (the full redactor with spans for previews is pakn.core.redaction).
+Dates, amounts, law numbers and short numbers are left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +18,15 @@ LABEL_ID = "[số giấy tờ đã ẩn]"
 
 
 def redact_personal_data(text: str) -> str:
+    """What publication shows: every kind of personal data that pakn.core.redaction finds
+    (phones, emails, identity numbers, plates, bank accounts, home addresses, names)."""
+    from .redaction import redact
+
+    return redact(text).text
+
+
+def redact_patterns(text: str) -> str:
+    """The plain pattern pass (phones, emails, identity numbers) on its own."""
     text = EMAIL.sub(LABEL_EMAIL, text)
     text = PHONE.sub(LABEL_PHONE, text)
     return ID_NUMBER.sub(LABEL_ID, text)

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pakn.core.redaction import find_personal_data
 from pakn.core.text import strip_diacritics
-from pakn.intelligence.redaction import find_personal_data
 from pakn.intelligence.text import normalize_tones
 
 __all__ = [

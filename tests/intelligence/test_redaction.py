@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pakn.core.redact import redact_personal_data
-from pakn.intelligence.redaction import LABELS, find_personal_data, redact
+from pakn.core.redaction import LABELS, find_personal_data, redact
 
 
 @pytest.mark.parametrize(
