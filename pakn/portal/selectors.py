@@ -135,8 +135,18 @@ STOPWORDS = frozenset(
 
 
 def similar_published(text: str, *, limit: int = 5) -> list[Any]:
-    """Published cases sharing the most keywords with ``text`` (keyword search until the
-    intelligence layer offers a semantic one)."""
+    """Published answers that may already cover ``text``: the intelligence layer's duplicate
+    index first (reworded text, same issue), keyword overlap when the index finds nothing."""
+    from pakn.intelligence.duplicates import similar_published as indexed
+
+    found = [item["case_id"] for item in indexed(text, limit=limit)]
+    if found:
+        by_id = {c.pk: c for c in published_cases().filter(pk__in=found).only(*PUBLIC_FIELDS)}
+        return [by_id[pk] for pk in found if pk in by_id]
+    return _keyword_similar(text, limit=limit)
+
+
+def _keyword_similar(text: str, *, limit: int) -> list[Any]:
     words = [w for w in dict.fromkeys(fold(text).split()) if len(w) > 1 and w not in STOPWORDS]
     words = words[:8]
     if not words:

@@ -114,3 +114,26 @@ def test_filters_by_agency_subtree_and_period(client, world):
         "/published/", {"since": "2026-03-01", "until": "2026-03-31"}
     ).content.decode()
     assert escape(old.public_title) in html and escape(recent.public_title) not in html
+
+
+def test_similar_answers_come_from_the_duplicate_index_for_reworded_text(world, monkeypatch):
+    from pakn.intelligence.hooks import duplicates_index_job
+    from pakn.portal import selectors
+    from pakn.portal.selectors import similar_published
+    from tests.world import drive
+
+    def no_fallback(*args, **kwargs):
+        raise AssertionError("the keyword fallback was used")
+
+    case = drive(
+        world,
+        world.new_case(
+            title="Rác thải tồn đọng nhiều ngày ở chợ Đông Kinh",
+            body="Rác thải sinh hoạt ở khu chợ Đông Kinh không được thu gom cả tuần, bốc mùi hôi thối.",
+        ),
+        "published",
+    )
+    duplicates_index_job()  # the one-minute job that indexes newly published answers
+    monkeypatch.setattr(selectors, "_keyword_similar", no_fallback)
+    found = similar_published("cho dong kinh rac thai ton dong khong thu gom, boc mui")
+    assert [c.pk for c in found] == [case.pk]
