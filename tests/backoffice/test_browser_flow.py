@@ -1,0 +1,154 @@
+"""The back-office workflow in Debian's chromium: intake screens and routes, the handler asks
+for information, the citizen answers, the handler drafts, the leader returns it once, then
+approves and publishes; the inbox counts follow. Each officer's session runs in a browser
+thread of its own (Playwright's sync API cannot share the test's thread)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pakn.cases import services
+from pakn.cases.models import Case, Status
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREENSHOTS
+from tests.world import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def as_officer(base: str, username: str, steps: Callable[[Any], None]) -> None:
+    """Log in as ``username`` in a fresh browser and run ``steps(page)`` in the browser thread."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_context(viewport=DESKTOP, locale="vi-VN").new_page()
+                page.set_default_timeout(15000)
+                page.on("dialog", lambda dialog: dialog.accept())
+                page.goto(base + "/backoffice/login/")
+                page.fill('[name="username"]', username)
+                page.fill('[name="password"]', PASSWORD)
+                page.click('form[action$="/backoffice/login/"] button[type=submit]')
+                page.wait_for_url(lambda url: "/login/" not in url)
+                steps(page)
+                browser.close()
+        except BaseException as exc:  # reported to the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    if errors:
+        raise errors[0]
+
+
+def act(
+    page: Any, base: str, case: Case, action: str, fields: dict[str, str], *, button: str = ""
+) -> None:
+    page.goto(f"{base}/backoffice/cases/{case.pk}/")
+    form = page.locator(f'form[action$="/actions/{action}/"]')
+    for name, value in fields.items():
+        field = form.locator(f'[name="{action}-{name}"]')
+        if value == "check":
+            field.check()
+        elif field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    form.locator(button or "button[type=submit].primary, button[type=submit].danger").first.click()
+    page.wait_for_load_state()
+
+
+def queue_count(page: Any, base: str, queue: str) -> str:
+    page.goto(f"{base}/backoffice/")
+    counter = page.locator(f'[data-queue="{queue}"] .count').first
+    if not counter.count():
+        raise AssertionError(f"no queue {queue} at {page.url}: {page.content()[:1500]}")
+    return counter.inner_text()
+
+
+def test_back_office_flow_in_chromium(live_server, world):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it")
+    base = live_server.url
+    case = world.new_case()
+    seen: dict[str, str] = {}
+
+    def intake(page: Any) -> None:
+        seen["screen_before"] = queue_count(page, base, "screen")
+        act(page, base, case, "accept", {"confirm": "check", "note": "Đúng thẩm quyền"})
+        act(page, base, case, "assign", {"assignee": str(world.handler.pk)})
+        seen["screen_after"] = queue_count(page, base, "screen")
+
+    as_officer(base, world.intake.username, intake)
+    case.refresh_from_db()
+    assert (case.status, case.assignee_id) == (Status.IN_PROGRESS, world.handler.pk)
+    assert (seen["screen_before"], seen["screen_after"]) == ("1", "0")
+
+    as_officer(
+        base,
+        world.handler.username,
+        lambda page: act(
+            page,
+            base,
+            case,
+            "request_info",
+            {"confirm": "check", "question": "Xin cho biết số nhà cụ thể."},
+        ),
+    )
+    case.refresh_from_db()
+    assert case.status == Status.NEEDS_INFO
+    services.submission_provide_info(case=case, text="Số 12 ngõ 5 phố Đông Kinh.")
+
+    draft = {
+        "outcome": "accepted",
+        "text": "Đã bố trí thu gom rác hằng ngày tại ngõ 5.",
+        "signer_name": "Trần Văn Bình",
+    }
+    as_officer(
+        base, world.handler.username, lambda page: act(page, base, case, "draft_answer", draft)
+    )
+    case.refresh_from_db()
+    assert case.status == Status.ANSWER_REVIEW
+
+    def leader_returns(page: Any) -> None:
+        seen["approve_before"] = queue_count(page, base, "approve")
+        act(page, base, case, "return_answer", {"comment": "Bổ sung thời gian thực hiện."})
+        seen["approve_after"] = queue_count(page, base, "approve")
+
+    as_officer(base, world.leader.username, leader_returns)
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS
+    assert (seen["approve_before"], seen["approve_after"]) == ("1", "0")
+
+    as_officer(
+        base,
+        world.handler.username,
+        lambda page: act(
+            page, base, case, "draft_answer", {**draft, "text": draft["text"] + " Từ 1/12."}
+        ),
+    )
+
+    def leader_approves(page: Any) -> None:
+        act(page, base, case, "approve_answer", {"confirm": "check"})
+        act(page, base, case, "publish", {"confirm": "check"})
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "backoffice-case-1280.png"), full_page=True)
+
+    as_officer(base, world.leader.username, leader_approves)
+    case.refresh_from_db()
+    assert case.status == Status.PUBLISHED
+    assert case.answers.get(status="approved").text.endswith("Từ 1/12.")
