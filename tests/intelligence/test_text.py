@@ -75,7 +75,9 @@ def test_strip_diacritics_removes_tones_shapes_and_d_bar() -> None:
 
 
 def test_fold_matches_text_written_without_diacritics() -> None:
-    assert fold("Phản ánh về đường ngập") == fold("phan anh ve duong ngap") == "phan anh ve duong ngap"
+    assert (
+        fold("Phản ánh về đường ngập") == fold("phan anh ve duong ngap") == "phan anh ve duong ngap"
+    )
     assert fold("hoà") == fold("hòa") == fold("HOA")
 
 
