@@ -15,6 +15,7 @@ exception (a bug, a database error) still propagates, rolls the claim back and i
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Sequence
 from datetime import datetime
@@ -134,9 +135,22 @@ def send_email(notification: Notification) -> None:
         raise PermanentDeliveryError(_describe(exc)) from exc
 
 
+_TOKEN = re.compile(r"([?&;]token=)[A-Za-z0-9_-]+")
+
+
+def scrub_secrets(text: str) -> str:
+    """Drop access tokens from tracking links: once a message is out, the outbox keeps no key
+    to a citizen's case (the token is stored only as a hash everywhere else)."""
+    return _TOKEN.sub(r"\1…", text)
+
+
 def _finish(notification: Notification, status: DeliveryStatus, error: str = "") -> None:
     notification.status = status
     fields = ["status"]
+    if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED):
+        for name in ("link", "body_text", "body_html"):
+            setattr(notification, name, scrub_secrets(getattr(notification, name)))
+        fields += ["link", "body_text", "body_html"]
     if status == DeliveryStatus.SENT:
         notification.sent_at = timezone.now()
         fields.append("sent_at")

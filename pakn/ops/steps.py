@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[..., None]
 _HANDLERS: dict[str, Handler] = {}
 BACKOFF_BASE_SECONDS = 30
+SECRET_KEYS = {"token"}
 BACKOFF_MAX_SECONDS = 6 * 3600
 
 
@@ -131,9 +132,13 @@ def run_step(step_id: int) -> str:
         return record.status
     record.status = StepStatus.DONE
     record.finished_at = timezone.now()
+    # Secrets a step needed (an acknowledgment's access token) are not kept once it is done.
+    record.payload = {k: v for k, v in record.payload.items() if k not in SECRET_KEYS}
     record.locked_until = None
     record.last_error = ""
-    record.save(update_fields=["attempts", "status", "finished_at", "locked_until", "last_error"])
+    record.save(
+        update_fields=["attempts", "status", "finished_at", "locked_until", "last_error", "payload"]
+    )
     return record.status
 
 

@@ -190,3 +190,19 @@ def test_post_commit_step_that_fails_is_retried_and_then_succeeds(
         assert seen == [result.case.pk, result.case.pk]
     finally:
         S._post_intake_hooks[:] = [h for h in S._post_intake_hooks if h[0] != "tests.flaky"]
+
+
+def test_access_token_is_not_kept_in_the_outbox_once_the_acknowledgment_is_sent(world, settings):
+    from pakn.notifications.models import Notification
+    from pakn.ops.steps import run_pending_now
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    result = S.submission_intake(data=world.intake_data())
+    run_pending_now()  # the acknowledgment is rendered, then delivered
+    run_pending_now()
+    messages = Notification.objects.filter(template="submission_received", case_ref=result.case.pk)
+    assert messages.exists()
+    for message in messages:
+        assert message.status == "sent"
+        assert result.access_token not in message.body_text + message.body_html + message.link
+    assert not any("token" in step.payload for step in Step.objects.all())
