@@ -6,6 +6,8 @@ import hashlib
 
 from django.core.cache import cache
 
+from pakn.core import ratelimit
+
 MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
 
@@ -15,16 +17,11 @@ def _key(identifier: str) -> str:
 
 
 def is_locked(identifier: str) -> bool:
-    return int(cache.get(_key(identifier), 0)) >= MAX_FAILURES
+    return ratelimit.current(_key(identifier)) >= MAX_FAILURES
 
 
 def record_failure(identifier: str) -> None:
-    key = _key(identifier)
-    if not cache.add(key, 1, timeout=LOCK_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=LOCK_SECONDS)
+    ratelimit.increment(_key(identifier), LOCK_SECONDS)
 
 
 def clear(identifier: str) -> None:

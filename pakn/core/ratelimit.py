@@ -25,6 +25,20 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "") or "unknown")
 
 
+def increment(key: str, window: int) -> None:
+    """Count one event under ``key`` for ``window`` seconds (the count expires as a whole)."""
+    if cache.add(key, 1, timeout=window):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+
+
+def current(key: str) -> int:
+    return int(cache.get(key, 0))
+
+
 def hit(group: str, identity: str, rate: str) -> bool:
     """Count one request; False once the limit for this window is exceeded."""
     limit, window = parse_rate(rate)

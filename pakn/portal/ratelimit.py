@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from pakn.core import ratelimit
 
 # Failed look-ups allowed per client address and per tracking code in the window.
 LOOKUP_FAILURES = 10
@@ -26,14 +27,8 @@ def _key(scope: str, ident: str) -> str:
 
 
 def exceeded(scope: str, ident: str, limit: int) -> bool:
-    return int(cache.get(_key(scope, ident), 0)) >= limit
+    return ratelimit.current(_key(scope, ident)) >= limit
 
 
 def record(scope: str, ident: str, window: int) -> None:
-    key = _key(scope, ident)
-    if cache.add(key, 1, timeout=window):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
+    ratelimit.increment(_key(scope, ident), window)
