@@ -55,6 +55,8 @@ lint: install-lint
 	$(VENV)/bin/mypy pakn config
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r pakn config --severity-level medium
+	$(PY) bin/audit-deps
 
 bench: install-test
 	$(PY) bench/run.py

@@ -377,7 +377,7 @@ def _ranked_rows(
         order_params += [commune_id, *map(connection.ops.adapt_datetimefield_value, near)]
     # Only quoted constant names are interpolated; every value is a parameter.
     sql = (
-        f"SELECT {q('case_id')}, {q('tokens')}, {q('commune_id')}, {q('phone_key')}, "  # noqa: S608
+        f"SELECT {q('case_id')}, {q('tokens')}, {q('commune_id')}, {q('phone_key')}, "  # noqa: S608  # nosec B608
         f"{q('received_at')} FROM {table} WHERE {q('id')} IN "
         f"(SELECT {q('id')} FROM {table} WHERE {where} LIMIT %s) "
         f"ORDER BY {' + '.join(score) or '0'} DESC, {q('case_id')} DESC LIMIT %s"
