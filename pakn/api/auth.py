@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from pakn.accounts.models import ApiToken, User
+from pakn.accounts.roles import role_map
 from pakn.accounts.tokens import api_token_touch
 
 from .errors import ApiError
@@ -43,4 +44,8 @@ def officer(request: HttpRequest) -> User:
     token: Any = getattr(request, "auth", None)
     if not isinstance(token, ApiToken):
         raise ApiError(401, "unauthorized", "Cần mã truy cập API.")
+    # A token of someone who holds no role in any agency opens no officer endpoint (the role map
+    # is cached on the user, so the case queries that follow reuse it).
+    if not role_map(token.user).is_officer:
+        raise ApiError(403, "not_an_officer", "Tài khoản này không phải cán bộ của cơ quan nào.")
     return token.user

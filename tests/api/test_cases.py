@@ -47,7 +47,9 @@ def test_officer_list_shows_only_visible_cases(as_officer, world):
     assert [c["id"] for c in listed["items"]] == [mine.pk]
     assert listed["items"][0]["tracking_code"] == mine.submission.display_code
     assert as_officer(world.handler_b).get("/cases").json()["items"] == []
-    assert as_officer(world.citizen).get("/cases").json()["items"] == []
+    citizen = as_officer(world.citizen).get("/cases")
+    assert citizen.status_code == 403
+    assert citizen.json()["code"] == "not_an_officer"
     everything = as_officer(world.superadmin).get("/cases").json()["items"]
     assert {c["id"] for c in everything} == {mine.pk, elsewhere.pk}
 
