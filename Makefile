@@ -8,7 +8,7 @@ PORT ?= 8000
 WEB_WORKERS ?= 2
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install install-test install-lint migrate seed bench bench-quick clean
+.PHONY: run test lint install install-test install-lint migrate seed bench bench-quick messages clean
 
 $(VENV)/.created:
 	@bin/find-python >/dev/null
@@ -63,6 +63,11 @@ bench: install-test
 
 bench-quick: install-test
 	$(PY) bench/run.py --quick
+
+# Refresh the English catalogs after changing strings, translate the new entries, then compile.
+messages: install
+	$(PY) manage.py makemessages -l en --no-location --no-obsolete -i ".venv/*" -i "tests/*" -i "bench/*" -i "var/*"
+	$(PY) manage.py compilemessages -l en -i .venv
 
 clean:
 	rm -rf $(VENV) var/static
