@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "pakn.core",
     "pakn.ops",
+    "pakn.audit",
     "pakn.geo",
     "pakn.taxonomy",
     "pakn.submissions",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pakn.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pakn.audit.middleware.AdminAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
