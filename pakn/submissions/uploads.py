@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -155,10 +157,48 @@ def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
     return checked
 
 
+_PDF_ACTIVE = (
+    b"/javascript",
+    b"/js",
+    b"/launch",
+    b"/embeddedfile",
+    b"/embeddedfiles",
+    b"/richmedia",
+    b"/xfa",
+)
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+# Inflating streams to look inside them is bounded: a PDF cannot make the check itself a bomb.
+MAX_PDF_INFLATED = 50 * 1024 * 1024
+
+
 def _pdf_has_script(content: bytes) -> bool:
-    return any(
-        marker in content for marker in (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile")
-    )
+    """Scripts, launch actions, embedded files, rich media or XFA forms anywhere in the PDF —
+    including inside compressed object streams and behind ``#xx`` escapes in names
+    (``/J#61vaScript``), the two usual ways of hiding them from a byte search."""
+    if _pdf_text_is_active(content):
+        return True
+    budget = MAX_PDF_INFLATED
+    for match in _PDF_STREAM.finditer(content):
+        dictionary = content[max(0, match.start() - 400) : match.start()].rsplit(b"<<", 1)[-1]
+        if any(kind in dictionary for kind in (b"/Image", b"/FontFile", b"/Length1")):
+            continue  # pixels and font programs, not PDF syntax
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue  # not a Flate stream (images, fonts): nothing to read as PDF syntax
+        budget -= len(inflated)
+        if _pdf_text_is_active(inflated):
+            return True
+        if budget <= 0 or inflater.unconsumed_tail:
+            return True  # more than any honest document needs: refuse rather than skip
+    return False
+
+
+def _pdf_text_is_active(data: bytes) -> bool:
+    names = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data).lower()
+    return any(re.search(re.escape(marker) + rb"(?![a-z0-9])", names) for marker in _PDF_ACTIVE)
 
 
 def save_attachments(
