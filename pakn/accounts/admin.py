@@ -129,9 +129,6 @@ class PartnerKeyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["scope_list"].initial = self.instance.scopes.split()
-            del self.fields["days"]
-        else:
-            del self.fields["expires_at"]
 
 
 @admin.register(PartnerKey)
@@ -155,6 +152,11 @@ class PartnerKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
     autocomplete_fields = ["agency"]
     actions = ["revoke"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["name", "scope_list", "agency", "days"]
+        return ["name", "prefix", "scope_list", "agency", "expires_at", *self.readonly_fields[1:]]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.readonly_fields if obj else []
@@ -192,9 +194,8 @@ class PartnerKeyAdmin(admin.ModelAdmin):
             "raw_key": raw,
             "title": _("Khóa API mới"),
         }
-        response = TemplateResponse(request, "admin/accounts/partnerkey/issued.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+        # Admin views are never_cache (no-store): the page with the key is not kept anywhere.
+        return TemplateResponse(request, "admin/accounts/partnerkey/issued.html", context)
 
     @admin.action(description=_("Thu hồi các khóa đã chọn"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[PartnerKey]) -> None:
