@@ -57,6 +57,7 @@ from pakn.cases import services
 from pakn.cases.models import DONE_STATUSES, Answer, AnswerStatus, Case, Status
 from pakn.core import ratelimit
 from pakn.core.errors import DomainError
+from pakn.core.text import fold
 from pakn.core.tracking import (
     InvalidTrackingCode,
     format_tracking_code,
@@ -75,7 +76,7 @@ MAX_REQUESTS = 1000
 MAX_SPAN = timedelta(days=90)
 MAX_IDS = 100
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED)
-_ATTRIBUTE = re.compile(r"attribute\[([A-Za-z0-9_]+)\](?:\[\])?")
+_ATTRIBUTE = re.compile(r"attribute\[([A-Za-z0-9_]+)\]")
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 # Which Open311 parameter to name when the intake service refuses one of its fields.
 _PARAMETER = {
@@ -117,7 +118,8 @@ def _errors(fmt: str, status: int, descriptions: list[str]) -> HttpResponse:
 
 
 def _domain_error(fmt: str, exc: DomainError) -> HttpResponse:
-    status = {403: 403, 404: 404, 429: 429}.get(exc.http_status, 400)
+    # The specification's codes: 403 and 404 as they are, any other refusal is bad input.
+    status = exc.http_status if exc.http_status in (403, 404) else 400
     if exc.fields:
         descriptions = [
             f"{_PARAMETER.get(name, name)}: {message}" for name, message in exc.fields.items()
@@ -187,8 +189,6 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 
 def _keywords(field: Field) -> str:
-    from pakn.core.text import fold
-
     words = [fold(field.name), field.name_en.strip(), field.code.replace("-", " ")]
     return ", ".join(dict.fromkeys(word for word in words if word))
 
@@ -585,10 +585,9 @@ def _intake_data(post: QueryDict, key: PartnerKey, idempotency_key: str) -> serv
     name = " ".join(f"{post.get('last_name', '')} {post.get('first_name', '')}".split())
     organisation = values.get("organisation_name", "")
     account, device = post.get("account_id", "").strip(), post.get("device_id", "").strip()
+    # The partner's own identifiers of the person and device, kept for officers and support.
     partner_ids = " ".join(
-        part
-        for part in (f"account:{account}" if account else "", f"device:{device}" if device else "")
-        if part
+        f"{label}:{value}" for label, value in (("account", account), ("device", device)) if value
     )
     return services.IntakeData(
         kind=values.get("kind", ""),

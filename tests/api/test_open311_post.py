@@ -302,3 +302,10 @@ def test_last_use_of_the_key_is_recorded(client, world: World, key):
     check(post(client, form(raw)), CREATED, 201)
     partner.refresh_from_db()
     assert partner.last_used_at is not None
+
+
+def test_overlong_idempotency_key_is_400(client, world, key):
+    _partner, raw = key
+    errors = check(post(client, form(raw), key="k" * 101), ERRORS, 400)
+    assert errors[0]["description"].startswith("Idempotency-Key: Tối đa 100 ký tự")
+    assert not Submission.objects.exists()
