@@ -431,7 +431,11 @@ def request_collection(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 @endpoint("GET", "HEAD")
 def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
-    code = _tracking_code(request_id)
+    try:
+        code = normalize_tracking_code(request_id)
+    except InvalidTrackingCode as exc:
+        # An id that cannot exist is not found (the reason helps whoever mistyped it).
+        raise Open311Error(404, f"{_('Không tìm thấy yêu cầu này')}: {exc}") from None
     case = _visible_cases(_reading_key(request.GET)).filter(submission__tracking_code=code).first()
     if case is None:
         raise Open311Error(

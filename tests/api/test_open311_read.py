@@ -89,6 +89,12 @@ def test_unknown_service_is_404_in_spec_format(client, world):
         assert "Không có dịch vụ" in errors[0]["description"]
 
 
+def test_malformed_request_id_is_404_with_the_reason(client, db):
+    for fmt in ("json", "xml"):
+        errors = check(client.get(f"/open311/v2/requests/K7M3-0OIL9.{fmt}"), ERRORS, 404)
+        assert "không dùng 0, O, 1, I, L" in errors[0]["description"]
+
+
 def test_unknown_resource_is_404_in_spec_format(client, db):
     check(client.get("/open311/v2/nothing.json"), ERRORS, 404)
     check(client.get("/open311/v2/services.csv"), ERRORS, 404)
