@@ -35,7 +35,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
@@ -43,7 +43,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -317,7 +317,7 @@ def _sent_with(key: PartnerKey) -> Q:
     )
 
 
-def _visible_cases(key: PartnerKey | None) -> Any:
+def _visible_cases(key: PartnerKey | None) -> QuerySet[Case]:
     visible = _published() | _sent_with(key) if key else _published()
     return (
         Case.objects.filter(visible)
@@ -336,7 +336,7 @@ def _visible_cases(key: PartnerKey | None) -> Any:
     )
 
 
-def _rows(cases: Any) -> list[dict[str, Any]]:
+def _rows(cases: Iterable[Case]) -> list[dict[str, Any]]:
     return [
         _request_out(case, public=case.status in PUBLIC_STATUSES and case.published_at is not None)
         for case in cases
@@ -447,7 +447,7 @@ def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpRe
 # ---------------------------------------------------------------------------- tokens
 
 
-def request_token(tracking_code: str) -> str:
+def _request_token(tracking_code: str) -> str:
     """An unforgeable token that names the request (no table needed to resolve it)."""
     mac = salted_hmac("pakn.open311.token", tracking_code).hexdigest()[:20]
     return f"{tracking_code}-{mac}"
@@ -457,7 +457,7 @@ def request_token(tracking_code: str) -> str:
 def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     code, _sep, _mac = token.partition("-")
     not_found = Open311Error(404, _("Không tìm thấy mã token này."))
-    if not constant_time_compare(request_token(code), token):
+    if not constant_time_compare(_request_token(code), token):
         raise not_found
     if not Submission.objects.filter(tracking_code=code).exists():
         raise not_found
@@ -644,7 +644,7 @@ def _create(request: HttpRequest) -> tuple[int, list[dict[str, Any]]]:
     body = [
         {
             "service_request_id": format_tracking_code(result.tracking_code),
-            "token": request_token(result.tracking_code),
+            "token": _request_token(result.tracking_code),
             "service_notice": notice,
             "account_id": account or None,
         }
