@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("pakn.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("pakn.api.urls")),
+    path("open311/v2/", include("pakn.api.open311_urls")),
     path("backoffice/", include("pakn.backoffice.urls")),
     path("", include("pakn.analytics.urls")),
     path("", include("pakn.portal.urls")),

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, ApiToken, Membership, TOTPDevice, User
+from .models import Agency, ApiToken, Membership, PartnerKey, PartnerScope, TOTPDevice, User
+from .partner_keys import partner_key_issue, partner_key_revoke
 
 
 class MembershipInline(admin.TabularInline):
@@ -95,3 +102,104 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: Any) -> bool:
         return False  # enrolled by the officer, who scans the secret in their own app
+
+
+class PartnerKeyForm(forms.ModelForm):
+    """Scopes as check boxes; on creation a validity in days instead of a date."""
+
+    scope_list = forms.MultipleChoiceField(
+        label=_("phạm vi"),
+        choices=PartnerScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[PartnerScope.OPEN311_WRITE],
+    )
+    days = forms.IntegerField(
+        label=_("hiệu lực (ngày)"),
+        min_value=0,
+        initial=365,
+        required=False,
+        help_text=_("0 hoặc để trống: không hết hạn."),
+    )
+
+    class Meta:
+        model = PartnerKey
+        fields = ["name", "agency", "expires_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["scope_list"].initial = self.instance.scopes.split()
+
+
+@admin.register(PartnerKey)
+class PartnerKeyAdmin(admin.ModelAdmin):
+    """Issuing shows the raw key once, on the page that answers the form, never again; a key
+    is revoked rather than deleted so the submissions it brought keep a known source."""
+
+    form = PartnerKeyForm
+    list_display = [
+        "name",
+        "prefix",
+        "scopes",
+        "agency",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix"]
+    readonly_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
+    autocomplete_fields = ["agency"]
+    actions = ["revoke"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["name", "scope_list", "agency", "days"]
+        return ["name", "prefix", "scope_list", "agency", "expires_at", *self.readonly_fields[1:]]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if obj else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: PartnerKey, form: Any, change: bool) -> None:
+        scopes = form.cleaned_data["scope_list"]
+        if change:
+            obj.scopes = " ".join(scopes)
+            obj.save()
+            return
+        days = form.cleaned_data.get("days") or 0
+        expires = timezone.now() + timedelta(days=days) if days > 0 else None
+        key, raw = partner_key_issue(
+            name=obj.name, scopes=scopes, agency=obj.agency, expires_at=expires
+        )
+        # The admin goes on with ``obj`` (change log, redirect): make it the issued key.
+        for field in PartnerKey._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(key, field.attname))
+        request._partner_key_raw = raw  # type: ignore[attr-defined]
+
+    def response_add(
+        self, request: HttpRequest, obj: PartnerKey, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        raw = getattr(request, "_partner_key_raw", None)
+        if raw is None:
+            return super().response_add(request, obj, post_url_continue)
+        key = PartnerKey.objects.get(pk=obj.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "key": key,
+            "raw_key": raw,
+            "title": _("Khóa API mới"),
+        }
+        # Admin views are never_cache (no-store): the page with the key is not kept anywhere.
+        return TemplateResponse(request, "admin/accounts/partnerkey/issued.html", context)
+
+    @admin.action(description=_("Thu hồi các khóa đã chọn"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[PartnerKey]) -> None:
+        keys = list(queryset.filter(revoked_at__isnull=True))
+        for key in keys:
+            partner_key_revoke(key=key)
+        self.message_user(request, _("Đã thu hồi %(n)d khóa.") % {"n": len(keys)}, messages.SUCCESS)

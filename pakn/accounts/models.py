@@ -264,6 +264,66 @@ class ApiToken(models.Model):
         )
 
 
+class PartnerScope(models.TextChoices):
+    OPEN311_WRITE = "open311:write", _("Gửi yêu cầu qua Open311")
+    SUBMISSIONS_WRITE = "submissions:write", _("Gửi phản ánh qua API")
+    CASES_READ = "cases:read", _("Đọc hồ sơ qua API")
+
+
+class PartnerKeyQuerySet(models.QuerySet["PartnerKey"]):
+    def usable(self) -> PartnerKeyQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class PartnerKey(models.Model):
+    """A key held by a partner system (an Open311 client, another government system), not by
+    a person; only its SHA-256 is stored and the raw key is shown once, when it is issued."""
+
+    KEY_PREFIX = "pakn_pk_"
+    PREFIX_LENGTH = len(KEY_PREFIX) + 8
+
+    name = models.CharField(_("hệ thống đối tác"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("đầu khóa"), max_length=20, unique=True, editable=False)
+    scopes = models.CharField(_("phạm vi"), max_length=200, default=PartnerScope.OPEN311_WRITE)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("thay mặt cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_keys",
+    )
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True, editable=False)
+
+    objects = PartnerKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa API đối tác")
+        verbose_name_plural = _("khóa API đối tác")
+        ordering = ["name", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes.split()
+
+    @property
+    def source_label(self) -> str:
+        """What a submission sent with this key records as its source system: the partner's
+        name for people, the unique prefix so the key's own submissions can be found again
+        even after the partner is renamed."""
+        suffix = f" [{self.prefix}]"
+        return self.name[: 120 - len(suffix)] + suffix
+
+
 class TOTPDevice(models.Model):
     """An authenticator app enrolled as a second factor. Required for admins, offered to every
     officer."""

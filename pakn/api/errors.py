@@ -5,7 +5,8 @@ errors are translated here so a client never sees an English-only message."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
 from typing import Any
 
 import pydantic
@@ -195,3 +196,29 @@ def not_found_view(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any other address under /api/v1/ answers in the API's error shape, not an HTML page."""
     body = {"code": "not_found", "message": "Không có địa chỉ API này.", "fields": {}}
     return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+
+
+def not_allowed_as_json(view: Callable[..., Any]) -> Callable[..., Any]:
+    """ninja answers a method a route does not have with a bare text 405; give it the API's
+    error shape, keeping the ``Allow`` header."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        body = {
+            "code": "not_allowed",
+            "message": f"Phương thức {request.method} không được hỗ trợ ở địa chỉ này"
+            + (f"; dùng {allowed}." if allowed else "."),
+            "fields": {},
+        }
+        json_response = JsonResponse(body, status=405, json_dumps_params={"ensure_ascii": False})
+        if allowed:
+            json_response["Allow"] = allowed
+        return json_response
+
+    return wrapped

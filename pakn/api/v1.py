@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -19,14 +20,25 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params: Mapping[str, Any] = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class PaknAPI(NinjaAPI):
+    """Every route also answers an unsupported method in the API's JSON error shape."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = errors.not_allowed_as_json(pattern.callback)
+        return patterns
+
+
+api = PaknAPI(
     title="PAKN API",
     version="1",
     description=(
         "API của hệ thống tiếp nhận, xử lý phản ánh, kiến nghị. Lỗi luôn có dạng "
         '`{"code": "...", "message": "...", "fields": {...}}` với `code` ổn định: '
         "`not_found` (404), `illegal_transition` (409), `invalid` (422), `unauthorized` (401), "
-        "`forbidden` (403), `rate_limited` (429)."
+        "`forbidden` (403), `not_allowed` (405, phương thức không hỗ trợ), `rate_limited` (429)."
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
