@@ -306,6 +306,43 @@ POLICIES: dict[str, list[Probe]] = {
         )
     ],
 }
+# Open311 GeoReport v2: public reads show published cases only; writes need a partner key, which
+# no person's session or officer token replaces.
+POLICIES.update(
+    {
+        "open311/v2/^discovery\\.(?P<fmt>json|xml)$": [
+            get(const("/open311/v2/discovery.json"), everyone(OK))
+        ],
+        "open311/v2/^services\\.(?P<fmt>json|xml)$": [
+            get(const("/open311/v2/services.xml"), everyone(OK))
+        ],
+        "open311/v2/^services/(?P<code>[-\\w]+)\\.(?P<fmt>json|xml)$": [
+            get(const("/open311/v2/services/moi-truong.json"), everyone(OK))
+        ],
+        "open311/v2/^requests\\.(?P<fmt>json|xml)$": [
+            get(const("/open311/v2/requests.json"), everyone(OK)),
+            post(
+                const("/open311/v2/requests.json"),
+                everyone(DENIED),
+                data=lambda c: {"service_code": "moi-truong", "description": "Rác thải tồn đọng"},
+            ),
+        ],
+        "open311/v2/^requests/(?P<request_id>[^/]+)\\.(?P<fmt>json|xml)$": [
+            get(
+                lambda c: f"/open311/v2/requests/{c['published'].submission.tracking_code}.json",
+                everyone(OK),
+            ),
+            get(
+                lambda c: f"/open311/v2/requests/{c['case'].submission.tracking_code}.json",
+                everyone(HIDDEN),
+            ),
+        ],
+        "open311/v2/^tokens/(?P<token>[^/]+)\\.(?P<fmt>json|xml)$": [
+            get(const("/open311/v2/tokens/khong-hop-le.json"), everyone(HIDDEN))
+        ],
+        "open311/v2/^(?P<path>.*)$": [get(const("/open311/v2/khong-co.json"), everyone(HIDDEN))],
+    }
+)
 # The API's catch-all answers unknown paths with a JSON 404.
 POLICIES["api/v1/^(?P<path>.*)$"] = [get(const("/api/v1/khong-co"), everyone(HIDDEN), api=True)]
 
