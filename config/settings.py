@@ -186,7 +186,12 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("PAKN_DEFAULT_FROM_EMAIL", "PAKN <no-reply@pakn.local>")
 
-PAKN_SMS_BACKEND = env_choice("PAKN_SMS_BACKEND", "log", {"log", "http"})
+# A production without a configured gateway must not log SMS as sent: its default is "none".
+PAKN_SMS_BACKEND = env_choice(
+    "PAKN_SMS_BACKEND",
+    "none" if env_bool("PAKN_PRODUCTION", False) else "log",
+    {"log", "http", "none"},
+)
 PAKN_SMS_HTTP_URL = env_str("PAKN_SMS_HTTP_URL", "")
 PAKN_SMS_HTTP_TOKEN = env_str("PAKN_SMS_HTTP_TOKEN", "")
 if PAKN_SMS_BACKEND == "http" and not PAKN_SMS_HTTP_URL:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from pakn.ops.models import Step
 from pakn.ops.steps import backoff, enqueue, step
 
-from .exceptions import PermanentDeliveryError, TransientDeliveryError
+from .exceptions import DeliverySkipped, PermanentDeliveryError, TransientDeliveryError
 from .models import DeliveryStatus, Notification, NotificationChannel
 from .sms import get_sms_backend
 
@@ -77,6 +77,8 @@ def deliver(*, notification_id: int) -> None:
             return
         try:
             _send(notification)
+        except DeliverySkipped as exc:
+            _finish(notification, DeliveryStatus.SKIPPED, _describe(exc))
         except PermanentDeliveryError as exc:
             _finish(notification, DeliveryStatus.FAILED, _describe(exc))
         except TransientDeliveryError as exc:

@@ -13,3 +13,7 @@ class TransientDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """Trying again cannot help: the gateway refused the message or the address."""
+
+
+class DeliverySkipped(DeliveryError):
+    """Nothing to send through: the channel is switched off here (no SMS gateway)."""

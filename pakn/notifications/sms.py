@@ -1,4 +1,5 @@
-"""SMS gateways. ``PAKN_SMS_BACKEND`` picks one: ``log`` (development, demo) or ``http``."""
+"""SMS gateways. ``PAKN_SMS_BACKEND`` picks one: ``log`` (development, demo), ``http``, or
+``none`` (no gateway: SMS notifications are recorded as skipped, never as sent)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from .exceptions import PermanentDeliveryError, TransientDeliveryError
+from .exceptions import DeliverySkipped, PermanentDeliveryError, TransientDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,16 @@ def _excerpt(exc: urllib.error.HTTPError) -> str:
     return f": {text}" if text else ""
 
 
+class DisabledSmsBackend:
+    """No gateway is configured: say so, so the delivery log never claims an SMS went out."""
+
+    def send(self, *, to: str, message: str) -> None:
+        raise DeliverySkipped("no SMS gateway configured (PAKN_SMS_BACKEND=none)")
+
+
 def get_sms_backend() -> SmsBackend:
     if settings.PAKN_SMS_BACKEND == "http":
         return HttpSmsBackend(url=settings.PAKN_SMS_HTTP_URL, token=settings.PAKN_SMS_HTTP_TOKEN)
+    if settings.PAKN_SMS_BACKEND == "none":
+        return DisabledSmsBackend()
     return LogSmsBackend()

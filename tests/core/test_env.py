@@ -76,3 +76,20 @@ def test_bad_setting_stops_start_up_with_one_clear_line():
     assert len(lines) == 1
     assert "DATABASE_URL='nonsense'" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_production_without_an_sms_gateway_does_not_pretend_to_send():
+    code = "from django.conf import settings; print(settings.PAKN_SMS_BACKEND)"
+    env = {k: v for k, v in os.environ.items() if k != "PAKN_SMS_BACKEND"}
+    env.update(
+        PAKN_PRODUCTION="true", PAKN_SECRET_KEY="k" * 50, DJANGO_SETTINGS_MODULE="config.settings"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "none", result.stderr

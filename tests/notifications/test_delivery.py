@@ -200,3 +200,17 @@ def test_unexpected_error_rolls_back_the_claim_so_the_step_retries(
     with time_machine.travel(step.run_after + timedelta(seconds=1)):
         run_pending_now()
     assert len(mailoutbox) == 1
+
+
+def test_sms_without_a_gateway_is_recorded_as_skipped_never_as_sent(settings) -> None:
+    settings.PAKN_SMS_BACKEND = "none"
+    [notification] = notify_contact(
+        phone="0912345678", template="submission_received", context=CONTEXT
+    )
+
+    deliver(notification_id=notification.pk)
+
+    notification.refresh_from_db()
+    assert notification.status == DeliveryStatus.SKIPPED
+    assert "no SMS gateway" in notification.last_error
+    assert notification.sent_at is None
