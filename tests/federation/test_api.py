@@ -311,3 +311,16 @@ def test_rest_forward_action(client, world: World, peer):
     assert ok.status_code == 200 and ok.json()["status"] == "transferred"
     again = _officer_post(client, world.intake, f"/cases/{case.pk}/actions/forward", body)
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "raw", [b"[]", b"not json", b'{"event_id": 5}', '{"x": "\u0000"}'.encode()]
+)
+def test_signed_but_malformed_bodies_are_422_not_a_server_error(client, world: World, peer, raw):
+    from pakn.federation.signing import signed_headers
+
+    headers = {**signed_headers(secret=THEIR_SECRET, body=raw), "X-PAKN-Peer": "quoc-gia"}
+    for path in ("/api/v1/federation/cases", "/api/v1/federation/events"):
+        response = client.post(path, data=raw, content_type="application/json", headers=headers)
+        assert response.status_code == 422, (path, response.content)
+        assert response.json()["code"] == "invalid" and response.json()["message"]
