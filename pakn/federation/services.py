@@ -73,8 +73,8 @@ def peer_forward_case(*, case: Case, actor: User, peer: Peer, reason: str) -> Fo
 
 
 def peer_authenticate(*, peer_code: str, timestamp: str, signature: str, body: bytes) -> Peer:
-    """The active peer that signed this request, or :class:`BadSignature` (the same answer for
-    an unknown peer and a wrong signature)."""
+    """The active peer that signed this request, or :class:`BadSignature` (401, for an unknown
+    or inactive peer as for a wrong or stale signature)."""
     peer = Peer.objects.filter(code=(peer_code or "").strip(), is_active=True).first()
     if peer is None:
         raise BadSignature("Hệ thống gửi không được đăng ký liên thông.")

@@ -265,3 +265,46 @@ def test_backoffice_forward_of_answered_case_is_409(client, world: World, peer):
     assert response.status_code == 409
     case.refresh_from_db()
     assert case.status == Status.ANSWERED and not Forwarding.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_http_call_holds_no_database_transaction(world: World, peer, monkeypatch):
+    from django.db import connection
+
+    from pakn.federation import transport
+
+    seen: list[bool] = []
+
+    def post(url, body, headers):
+        seen.append(connection.in_atomic_block)
+        return transport.Response(201, b'{"tracking_code": "QG7K2M9PX"}')
+
+    monkeypatch.setattr(transport, "post", post)
+    peer_forward_case(case=world.new_case(), actor=world.intake, peer=peer, reason="Chuyển.")
+    _run_deliveries()
+    assert seen == [False]
+    assert Delivery.objects.get().status == DeliveryStatus.DELIVERED
+
+
+def test_admin_retry_now_action_schedules_a_failed_delivery_again(
+    client, world: World, peer, fake_http
+):
+    peer_forward_case(case=world.new_case(), actor=world.intake, peer=peer, reason="Chuyển.")
+    fake_http.replies.append((404, {"code": "not_found"}))
+    _run_deliveries()
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED
+    client.force_login(world.superadmin)
+    page = client.get("/admin/federation/delivery/")
+    assert page.status_code == 200 and "Gửi lại ngay" in page.content.decode()
+    response = client.post(
+        "/admin/federation/delivery/",
+        {"action": "retry_now", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+    assert "Đã xếp lịch gửi lại 1 yêu cầu." in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert _run_deliveries() == [StepStatus.DONE]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
