@@ -679,7 +679,8 @@ def case_apply_remote_update(
     """Apply what the system a case was forwarded to reports (actor: that system, not a user).
 
     Its answer becomes this case's answer (the submitter reads and rates it here); its
-    publication publishes the case here too; any other status is a public timeline line.
+    publication publishes the case here too; if it returns or rejects the case, the case comes
+    back to this agency as ``submitted``; any other status is a public timeline line.
     """
     if answer is not None and (
         answer.outcome not in Outcome.values or len(answer.text.strip()) < 10
@@ -736,6 +737,31 @@ def case_apply_remote_update(
                 extra_fields=["public_title", "public_body", "public_search", "published_at"],
             )
             _notify_submitter(case, "published")
+            moved = True
+        if (
+            not moved
+            and remote_status in (Status.RETURNED, Status.REJECTED)
+            and case.status == Status.TRANSFERRED
+        ):
+            # The other system declined it: the case comes back to this agency's intake, which
+            # may return it, transfer it or forward it elsewhere, with a fresh screening clock.
+            now = timezone.now()
+            case.received_at = now
+            case.screening_due_at, case.due_at = deadlines.initial_deadlines(
+                now, deadlines.policy_for_case(case)
+            )
+            _move(
+                case,
+                actor=None,
+                actor_label=source_label,
+                event_agency=source,
+                action="remote_returned",
+                to_status=Status.SUBMITTED,
+                reason=summary,
+                data={**info, "source": source.code},
+                extra_fields=["received_at", "screening_due_at", "due_at"],
+            )
+            _notify_agency(case, "case_received", (Role.INTAKE,))
             moved = True
         if not moved:
             append_event(

@@ -324,3 +324,27 @@ def test_signed_but_malformed_bodies_are_422_not_a_server_error(client, world: W
         response = client.post(path, data=raw, content_type="application/json", headers=headers)
         assert response.status_code == 422, (path, response.content)
         assert response.json()["code"] == "invalid" and response.json()["message"]
+
+
+def test_case_returned_by_the_peer_comes_back_to_our_intake(client, world: World, peer, forwarded):
+    issued, _ = forwarded
+    doc = _event(
+        issued.tracking_code,
+        "evt-return-00001",
+        "returned",
+        3,
+        note="Không thuộc thẩm quyền của Bộ; đề nghị UBND tỉnh giải quyết.",
+    )
+    assert (
+        client.post(
+            "/api/v1/federation/events", **signed("quoc-gia", THEIR_SECRET, doc)
+        ).status_code
+        == 200
+    )
+    case = issued.case
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED and case.agency == world.a and case.screening_due_at
+    event = CaseEvent.objects.filter(case=case).order_by("-seq").first()
+    assert event.action == "remote_returned" and "đề nghị UBND tỉnh" in event.reason
+    # Our intake may now forward it elsewhere or handle it here.
+    S.case_accept(case=case, actor=world.intake)
