@@ -13,6 +13,7 @@ from PIL import Image
 
 from pakn.accounts.tokens import api_token_issue
 from pakn.cases import services as S
+from pakn.cases.log import verify_chain
 from pakn.cases.models import Answer, CaseEvent, Status
 from pakn.federation.models import Forwarding, ReceivedEvent
 from pakn.federation.services import peer_forward_case
@@ -191,6 +192,10 @@ def test_remote_answer_becomes_our_answer_on_track_and_can_be_rated(
     )
     case.refresh_from_db()
     assert case.status == Status.PUBLISHED and "0912345678" not in case.public_body
+    assert verify_chain([case.pk]) is None  # remote events are ordinary, chained log lines
+    client.force_login(world.intake)
+    screen = client.get(f"/backoffice/cases/{case.pk}/").content.decode()
+    assert "Hệ thống nhận chuyển đã trả lời" in screen and "QG7K2M9PX" in screen
 
 
 def test_answer_and_publication_arriving_as_one_event_publish_here(

@@ -308,3 +308,37 @@ def test_admin_retry_now_action_schedules_a_failed_delivery_again(
     assert _run_deliveries() == [StepStatus.DONE]
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
+
+
+def test_attachments_travel_inline_up_to_the_budget_and_the_rest_are_listed(
+    world: World, peer, fake_http, monkeypatch
+):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from pakn.cases import services as S
+    from pakn.federation import payloads
+
+    def png(size: int) -> io.BytesIO:
+        buffer = io.BytesIO()
+        Image.effect_noise((size, size), 64).convert("RGB").save(buffer, "PNG")
+        buffer.seek(0)
+        return buffer
+
+    small, large = png(8), png(200)
+    small.name, large.name = "nho.png", "lon.png"
+    case = S.submission_intake(data=world.intake_data(attachments=[small, large])).case
+    sizes = sorted(a.size for a in case.submission.attachments.all())
+    monkeypatch.setattr(payloads, "INLINE_ATTACHMENT_BUDGET", sizes[0] + 10)
+    forwarding = peer_forward_case(case=case, actor=world.intake, peer=peer, reason="Chuyển.")
+    _run_deliveries()
+    doc = fake_http.json()
+    assert [a["name"] for a in doc["attachments"]] == ["nho.png"]
+    assert len(base64.b64decode(doc["attachments"][0]["content_base64"])) == sizes[0]
+    assert [a["name"] for a in doc["attachments_omitted"]] == ["lon.png"]
+    forwarding.refresh_from_db()
+    assert [a["name"] for a in forwarding.omitted_attachments] == ["lon.png"]
+    logged = Delivery.objects.get().body
+    assert "content_base64" not in logged and "nho.png" in logged  # the log keeps no file bytes
