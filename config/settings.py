@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pakn.cases",
     "pakn.intelligence",
     "pakn.analytics",
+    "pakn.federation",
     "pakn.portal",
     "pakn.backoffice",
     "pakn.api",
@@ -213,6 +214,10 @@ PAKN_API_OFFICER_RATE = env_rate("PAKN_API_OFFICER_RATE", "600/m")
 # (officers who enrolled a device are always asked).
 PAKN_REQUIRE_ADMIN_2FA = env_bool("PAKN_REQUIRE_ADMIN_2FA", env_bool("PAKN_PRODUCTION", False))
 PAKN_BENCH_ENDPOINTS = env_bool("PAKN_BENCH_ENDPOINTS", False)
+# Federation (liên thông): this instance's id, sent to peers in X-PAKN-Peer, and the timeout
+# of each outgoing request (peers and partner webhooks).
+PAKN_INSTANCE_ID = env_str("PAKN_INSTANCE_ID", "pakn")
+PAKN_FEDERATION_TIMEOUT = env_int("PAKN_FEDERATION_TIMEOUT", 10, minimum=1)
 PAKN_STEP_LEASE_SECONDS = env_int("PAKN_STEP_LEASE_SECONDS", 300, minimum=1)
 PAKN_WORKER_HEARTBEAT_MAX_AGE = env_int("PAKN_WORKER_HEARTBEAT_MAX_AGE", 180, minimum=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -22,6 +22,8 @@ from pakn.cases.rules import available_actions
 from pakn.core.errors import NotFound
 from pakn.core.text import fold
 from pakn.core.tracking import format_tracking_code
+from pakn.federation import selectors as federation_selectors
+from pakn.federation.services import peer_forward_case
 
 from . import cursors, idempotency, throttles
 from .auth import officer, read_scope, write_scope
@@ -37,6 +39,7 @@ from .schemas import (
     CoordinateIn,
     DraftAnswerIn,
     ExtendIn,
+    ForwardIn,
     Id,
     Input,
     MergeIn,
@@ -274,6 +277,13 @@ def _transfer(user: User, case: Case, body: TransferIn) -> None:
     services.case_transfer(case=case, actor=user, to_agency=to_agency, reason=body.reason)
 
 
+def _forward(user: User, case: Case, body: ForwardIn) -> None:
+    peer = federation_selectors.active_peers().filter(pk=body.peer_id).first()
+    if peer is None:
+        raise invalid({"peer_id": "Hệ thống nhận không tồn tại hoặc không còn liên thông."})
+    peer_forward_case(case=case, actor=user, peer=peer, reason=body.reason)
+
+
 def _coordinate(user: User, case: Case, body: CoordinateIn) -> None:
     wanted = set(body.agency_ids)
     agencies = list(Agency.objects.filter(pk__in=wanted, is_active=True))
@@ -341,6 +351,7 @@ ACTIONS: dict[str, tuple[type[ActionBody], Handler]] = {
     "assign": (AssignIn, _assign),
     "request_info": (RequestInfoIn, _request_info),
     "transfer": (TransferIn, _transfer),
+    "forward": (ForwardIn, _forward),
     "coordinate": (CoordinateIn, _coordinate),
     "note": (NoteIn, _note),
     "draft_answer": (DraftAnswerIn, _draft_answer),

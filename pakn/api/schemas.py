@@ -309,6 +309,11 @@ class TransferIn(ActionBody):
     reason: str = Field(max_length=TEXT_MAX)
 
 
+class ForwardIn(ActionBody):
+    peer_id: Id = Field(description="id của hệ thống PAKN nhận (liên thông)")
+    reason: str = Field(max_length=TEXT_MAX)
+
+
 class CoordinateIn(ActionBody):
     agency_ids: list[Id] = Field(max_length=50)
     question: str = Field(max_length=TEXT_MAX)

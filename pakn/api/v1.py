@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from . import errors
+from .federation import router as federation_router
 from .officers import router as officers_router
 from .public import router as public_router
 
@@ -48,3 +49,4 @@ api = PaknAPI(
 errors.install(api)
 api.add_router("", public_router)
 api.add_router("", officers_router)
+api.add_router("", federation_router)

@@ -15,6 +15,9 @@ from pakn.cases import services
 from pakn.cases.models import Case, Outcome, Status
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
+from pakn.federation import selectors as federation_selectors
+from pakn.federation.models import Peer
+from pakn.federation.services import peer_forward_case
 from pakn.submissions.models import Channel, Kind
 from pakn.taxonomy.models import Field
 
@@ -58,6 +61,11 @@ class ActionForm(forms.Form):
                 required=True,
                 error_messages={"required": _("Vui lòng đánh dấu ô xác nhận.")},
             )
+
+    @classmethod
+    def offered(cls) -> bool:
+        """Whether the case screen shows this form at all (beyond role and state)."""
+        return True
 
     def perform(self) -> Any:
         raise NotImplementedError
@@ -156,6 +164,37 @@ class TransferForm(ActionForm):
         d = self.cleaned_data
         return services.case_transfer(
             case=self.case, actor=self.user, to_agency=d["to_agency"], reason=d["reason"]
+        )
+
+
+class ForwardForm(ActionForm):
+    action, title, button = (
+        "forward",
+        _("Chuyển hệ thống PAKN khác (liên thông)"),
+        _("Chuyển liên thông"),
+    )
+    peer = forms.ModelChoiceField(
+        label=_("Hệ thống nhận"),
+        queryset=Peer.objects.none(),
+        error_messages={"required": _("Vui lòng chọn hệ thống nhận.")},
+    )
+    reason = _reason(_("Lý do chuyển"))
+
+    @classmethod
+    def offered(cls) -> bool:
+        """Shown only where at least one peer is configured."""
+        return federation_selectors.active_peers().exists()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["peer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = federation_selectors.active_peers()
+
+    def perform(self) -> Any:
+        d = self.cleaned_data
+        return peer_forward_case(
+            case=self.case, actor=self.user, peer=d["peer"], reason=d["reason"]
         )
 
 
@@ -423,6 +462,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         CoordinateForm,
         ExtendForm,
         TransferForm,
+        ForwardForm,
         MergeForm,
         ReturnForm,
         RejectForm,

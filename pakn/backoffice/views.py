@@ -27,6 +27,7 @@ from pakn.cases.rules import available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import format_tracking_code
+from pakn.federation import selectors as federation_selectors
 from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.intelligence import moderation
 from pakn.submissions.models import Attachment
@@ -252,7 +253,7 @@ def _action_forms(
     forms_: dict[str, ActionForm] = {}
     for action in actions:
         form_class = ACTION_FORMS.get(action)
-        if form_class is None:
+        if form_class is None or not form_class.offered():
             continue
         initial: dict[str, Any] = {}
         if form_class is DraftAnswerForm:
@@ -303,6 +304,7 @@ def _case_page(
             "draft": shown is not None and shown is not approved,
         }
     events = list(selectors.case_timeline(case))
+    forwarding = federation_selectors.forwarding_for(case)
     scope = _scope(request)
     return render(
         request,
@@ -316,6 +318,9 @@ def _case_page(
             badge=selectors.deadline_badge(case, timezone.now()),
             attachments=list(case.submission.attachments.all()),
             events=events,
+            forwarding=forwarding,
+            forwarding_failed=forwarding is not None
+            and federation_selectors.forward_failed(forwarding),
             notes=[e for e in events if e.action in ("note", "progress")],
             info_requests=list(case.info_requests.select_related("requested_by")),
             coordinations=list(case.coordinations.select_related("agency", "responded_by")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,19 @@ from pakn.core.errors import DomainError
 from .models import Case, CaseEvent
 
 GENESIS = "0" * 64
+
+EventHook = Callable[[CaseEvent], None]
+_event_hooks: dict[str, EventHook] = {}
+
+
+def register_event_hook(name: str, hook: EventHook) -> None:
+    """Higher layers (federation) learn of every appended event without cases importing them.
+
+    A hook runs inside the appending transaction, right after the event row is written, so the
+    work it schedules as a durable step commits (or rolls back) together with the event. It must
+    stay cheap: it runs on every event, the citizen's intake included.
+    """
+    _event_hooks[name] = hook
 
 
 class ConcurrentChange(DomainError):
@@ -90,6 +104,8 @@ def append_event(
         raise ConcurrentChange("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại.")
     event.save(force_insert=True)
     case.log_seq, case.log_head = event.seq, event.hash
+    for hook in _event_hooks.values():
+        hook(event)
     return event
 
 

@@ -381,8 +381,9 @@ class Answer(models.Model):
     outcome = models.CharField(_("kết quả"), max_length=16, choices=Outcome.choices)
     text = models.TextField(_("nội dung trả lời"))
     status = models.CharField(max_length=12, choices=AnswerStatus.choices, default="draft")
+    # Empty for an answer written in another PAKN system and received through federation.
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

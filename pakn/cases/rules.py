@@ -25,6 +25,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "reject": ((INTAKE, LEADER), (S.SUBMITTED,)),
     "merge": ((INTAKE, LEADER), (S.SUBMITTED, S.ACCEPTED)),
     "transfer": ((INTAKE, LEADER), (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)),
+    "forward": ((INTAKE, LEADER), (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)),
     "request_info": ((INTAKE, HANDLER, LEADER), (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)),
     "assign": ((INTAKE, LEADER), (S.ACCEPTED, S.IN_PROGRESS)),
     "coordinate": ((HANDLER, LEADER), (S.IN_PROGRESS,)),

@@ -394,6 +394,8 @@ def _move(
     data: dict[str, Any] | None = None,
     is_public: bool = True,
     extra_fields: Iterable[str] = (),
+    actor_label: str = "",
+    event_agency: Agency | None = None,
 ) -> None:
     now = timezone.now()
     from_status = case.status
@@ -404,7 +406,8 @@ def _move(
         case=case,
         action=action,
         actor=actor,
-        agency=case.agency,
+        actor_label=actor_label,
+        agency=event_agency or case.agency,
         from_status=from_status,
         to_status=to_status,
         reason=reason,
@@ -435,6 +438,9 @@ def _context(case: Case, **extra: Any) -> dict[str, Any]:
 
 def _notify_submitter(case: Case, template: str, **extra: Any) -> None:
     submission = case.submission
+    if submission.channel == Channel.FEDERATION:
+        # The instance the person used tells them, under the one tracking code they know.
+        return
     context = _context(case, **extra)
     if "token" in extra:
         context["link"] = f"{_link(case)}&token={extra['token']}"
@@ -620,6 +626,153 @@ def case_transfer(*, case: Case, actor: User, to_agency: Agency, reason: str) ->
         )
         _notify_submitter(case, "transferred", reason=reason)
         _notify_agency(case, "case_received", (Role.INTAKE,))
+    return case
+
+
+def case_forward(
+    *, case: Case, actor: User, to_system: Agency, reason: str, data: dict[str, Any] | None = None
+) -> Case:
+    """Send the case to another PAKN system (liên thông), which handles and answers it.
+
+    The case stays with this agency in the ``transferred`` state ("Đã chuyển hệ thống khác"), so
+    the submitter keeps following it here with their one tracking code; the other system's
+    status and answer come back through :func:`case_apply_remote_update`. ``to_system`` is the
+    local agency row that stands for that system. The caller (federation) records the peer and
+    schedules the delivery in the same transaction.
+    """
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, "forward", case)
+        case.assignee = None
+        _move(
+            case,
+            actor=actor,
+            action="forward",
+            to_status=Status.TRANSFERRED,
+            reason=reason,
+            data={"to_system": to_system.code, **(data or {})},
+            extra_fields=["assignee"],
+        )
+        _notify_submitter(case, "transferred", reason=reason, agency=to_system.name)
+    return case
+
+
+@dataclass(frozen=True)
+class RemoteAnswer:
+    outcome: str
+    text: str
+    signer_name: str
+    answered_at: datetime
+
+
+def case_apply_remote_update(
+    *,
+    case: Case,
+    source: Agency,
+    source_label: str,
+    remote_status: str,
+    note: str = "",
+    answer: RemoteAnswer | None = None,
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Apply what the system a case was forwarded to reports (actor: that system, not a user).
+
+    Its answer becomes this case's answer (the submitter reads and rates it here); its
+    publication publishes the case here too; if it returns or rejects the case, the case comes
+    back to this agency as ``submitted``; any other status is a public timeline line.
+    """
+    if answer is not None and (
+        answer.outcome not in Outcome.values or len(answer.text.strip()) < 10
+    ):
+        raise ValidationFailed(
+            "Câu trả lời nhận được chưa hợp lệ.", fields={"answer": "Kết quả hoặc nội dung sai."}
+        )
+    label = Status(remote_status).label if remote_status in Status.values else remote_status
+    summary = f"{label} — {note.strip()}" if note.strip() else str(label)
+    info = {"remote_status": remote_status, **(data or {})}
+    with transaction.atomic():
+        case = _lock(case)
+        moved = False
+        if answer is not None and case.status == Status.TRANSFERRED:
+            now = timezone.now()
+            Answer.objects.create(
+                case=case,
+                outcome=answer.outcome,
+                text=answer.text.strip(),
+                status=AnswerStatus.APPROVED,
+                drafted_by=None,
+                signer_name=answer.signer_name.strip()[:200] or source.name,
+                approved_at=answer.answered_at,
+            )
+            case.answered_at = now
+            case.dispute_until = now + timedelta(days=deadlines.policy_for_case(case).dispute_days)
+            _move(
+                case,
+                actor=None,
+                actor_label=source_label,
+                event_agency=source,
+                action="remote_answer",
+                to_status=Status.ANSWERED,
+                data={**info, "outcome": answer.outcome, "source": source.code},
+                extra_fields=["answered_at", "dispute_until"],
+            )
+            _notify_submitter(case, "answered", outcome=Outcome(answer.outcome).label)
+            moved = True
+        # A publication that arrives together with (or after) the answer publishes here too.
+        if remote_status == Status.PUBLISHED and case.status == Status.ANSWERED:
+            submission = case.submission
+            case.public_title = redact_personal_data(submission.title.strip())[:250]
+            case.public_body = redact_personal_data(submission.body.strip())
+            case.public_search = fold(f"{case.public_title} {case.public_body}")
+            case.published_at = timezone.now()
+            _move(
+                case,
+                actor=None,
+                actor_label=source_label,
+                event_agency=source,
+                action="remote_publish",
+                to_status=Status.PUBLISHED,
+                data={**info, "source": source.code},
+                extra_fields=["public_title", "public_body", "public_search", "published_at"],
+            )
+            _notify_submitter(case, "published")
+            moved = True
+        if (
+            not moved
+            and remote_status in (Status.RETURNED, Status.REJECTED)
+            and case.status == Status.TRANSFERRED
+        ):
+            # The other system declined it: the case comes back to this agency's intake, which
+            # may return it, transfer it or forward it elsewhere, with a fresh screening clock.
+            now = timezone.now()
+            case.received_at = now
+            case.screening_due_at, case.due_at = deadlines.initial_deadlines(
+                now, deadlines.policy_for_case(case)
+            )
+            _move(
+                case,
+                actor=None,
+                actor_label=source_label,
+                event_agency=source,
+                action="remote_returned",
+                to_status=Status.SUBMITTED,
+                reason=summary,
+                data={**info, "source": source.code},
+                extra_fields=["received_at", "screening_due_at", "due_at"],
+            )
+            _notify_agency(case, "case_received", (Role.INTAKE,))
+            moved = True
+        if not moved:
+            append_event(
+                case=case,
+                action="remote_status",
+                actor_label=source_label,
+                agency=source,
+                reason=summary,
+                data=info,
+                is_public=True,
+            )
     return case
 
 

@@ -24,14 +24,22 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., None]
 _HANDLERS: dict[str, Handler] = {}
+# Handlers that manage their own short transactions: they make network calls, which must not
+# hold a database transaction (and on SQLite the whole database's write lock) while they wait.
+_OWN_TRANSACTIONS: set[str] = set()
 BACKOFF_BASE_SECONDS = 30
 SECRET_KEYS = {"token"}
 BACKOFF_MAX_SECONDS = 6 * 3600
 
 
-def step(name: str) -> Callable[[Handler], Handler]:
+def step(name: str, *, atomic: bool = True) -> Callable[[Handler], Handler]:
+    """Register a handler. With ``atomic=False`` it runs outside a transaction and must open
+    its own around each write (an HTTP call in between holds no lock)."""
+
     def register(func: Handler) -> Handler:
         _HANDLERS[name] = func
+        if not atomic:
+            _OWN_TRANSACTIONS.add(name)
         return func
 
     return register
@@ -114,8 +122,11 @@ def run_step(step_id: int) -> str:
     record.attempts += 1
     try:
         handler = _HANDLERS[record.name]
-        with transaction.atomic():
+        if record.name in _OWN_TRANSACTIONS:
             handler(**record.payload)
+        else:
+            with transaction.atomic():
+                handler(**record.payload)
     except Exception as exc:
         record.last_error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
         if record.attempts >= record.max_attempts:

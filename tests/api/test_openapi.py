@@ -21,6 +21,7 @@ ACTIONS = {
     "assign",
     "request_info",
     "transfer",
+    "forward",  # issue #7: forward to another PAKN system (liên thông)
     "coordinate",
     "note",
     "draft_answer",
