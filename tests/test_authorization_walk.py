@@ -343,6 +343,18 @@ POLICIES.update(
         "open311/v2/^(?P<path>.*)$": [get(const("/open311/v2/khong-co.json"), everyone(HIDDEN))],
     }
 )
+# Federation endpoints answer only requests signed with a registered peer's secret: no person's
+# session or token opens them.
+POLICIES.update(
+    {
+        "api/v1/federation/cases": [
+            post(const("/api/v1/federation/cases"), everyone(LOGIN), data=lambda c: {}, api=True)
+        ],
+        "api/v1/federation/events": [
+            post(const("/api/v1/federation/events"), everyone(LOGIN), data=lambda c: {}, api=True)
+        ],
+    }
+)
 # The API's catch-all answers unknown paths with a JSON 404.
 POLICIES["api/v1/^(?P<path>.*)$"] = [get(const("/api/v1/khong-co"), everyone(HIDDEN), api=True)]
 
