@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from pakn.accounts import citizens
 from pakn.accounts.models import CodePurpose, PhoneCode, User
+from pakn.notifications.accounts import send_password_reset_link
+from pakn.notifications.delivery import deliver
 from pakn.notifications.models import Notification, NotificationChannel
 
 pytestmark = pytest.mark.django_db
@@ -455,3 +457,45 @@ def test_change_password_checks_the_old_one_and_the_policy(client):
     assert user.check_password("Lạng Sơn mùa hoa đào")
     # Still logged in after the change.
     assert client.get("/accounts/submissions/").status_code == 200
+
+
+def test_failed_logins_are_limited_per_client_address_across_identifiers(client):
+    _citizen()
+    for n in range(30):
+        client.post("/accounts/login/", {"identifier": f"ai{n}@example.vn", "password": "sai"})
+    response = client.post(
+        "/accounts/login/", {"identifier": "nam@example.vn", "password": GOOD_PASSWORD}
+    )
+    assert "Bạn đã thử quá nhiều lần" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_reset_requests_are_limited_per_client_address(client):
+    _citizen()
+    for n in range(10):
+        client.post("/accounts/reset/", {"identifier": f"ai{n}@example.vn"})
+    response = client.post("/accounts/reset/", {"identifier": "nam@example.vn"})
+    assert "Bạn đã thử quá nhiều lần" in response.content.decode()
+    assert not Notification.objects.filter(template="password_reset").exists()
+
+
+def test_security_messages_go_out_whatever_the_notification_preferences(client):
+    user = _citizen()
+    User.objects.filter(pk=user.pk).update(notify_email=False, notify_sms=False)
+    client.post("/accounts/reset/", {"identifier": "nam@example.vn"})
+    client.post("/accounts/reset/", {"identifier": "0987111222"})
+    assert Notification.objects.filter(template="password_reset", address="nam@example.vn").exists()
+    assert Notification.objects.filter(
+        template="password_reset_code", address="0987111222"
+    ).exists()
+
+
+def test_sent_reset_link_leaves_no_usable_token_in_the_outbox():
+    user = _citizen()
+    (notification,) = send_password_reset_link(user=user)
+    deliver(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == "sent"
+    assert citizens.password_reset_params(user=user)["token"] not in (
+        notification.link + notification.body_text + notification.body_html
+    )

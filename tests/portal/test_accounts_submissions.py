@@ -220,6 +220,13 @@ def test_intermediary_submission_records_consent_note_and_channel_and_notifies_t
     assert {n.address for n in sent} == {"0966123456"}
     assert not sent.filter(recipient=user).exists()
 
+    # The intermediary may open what they sent, to read the answer to the person; nobody else.
+    code = format_tracking_code(submission.tracking_code)
+    assert submission.title in client.get("/track/", {"code": code}).content.decode()
+    client.force_login(_citizen("Người khác", "khac@example.vn"))
+    assert submission.title not in client.get("/track/", {"code": code}).content.decode()
+    client.force_login(user)
+
     html = client.get("/accounts/submissions/").content.decode()
     on_behalf = html.split('id="on-behalf"')[1]
     assert format_tracking_code(submission.tracking_code) in on_behalf
