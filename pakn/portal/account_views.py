@@ -8,6 +8,7 @@ messages, ``pakn.notifications.accounts`` in the same transaction), then renders
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -27,6 +28,7 @@ from pakn.core.errors import ValidationFailed
 from pakn.core.phones import normalize_phone
 from pakn.core.tracking import format_tracking_code
 from pakn.notifications import accounts as account_messages
+from pakn.notifications.selectors import inbox_for
 
 from . import owned, ratelimit
 from .account_forms import (
@@ -53,6 +55,7 @@ MESSAGES_PER_CONTACT, MESSAGE_WINDOW = 3, 60 * 60
 RESET_PHONE_KEY = "pakn_reset_phone"
 RESET_CODE_WINDOW = 60 * 60
 PAGE_SIZE = 20
+INBOX_SIZE = 5
 
 TOO_MANY = gettext_lazy("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ít phút.")
 
@@ -331,8 +334,23 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
         rows=_rows(page),
         on_behalf=on_behalf,
         behalf_rows=_rows(on_behalf) if on_behalf is not None else [],
+        inbox=_inbox(user) if user.notify_in_app else [],
         account=user,
     )
+
+
+def _inbox(user: User) -> list[dict[str, Any]]:
+    """Latest in-app notifications; links lose their access token: the owner needs none, and
+    the page should not show one."""
+    rows = []
+    for note in inbox_for(user, limit=INBOX_SIZE):
+        link = ""
+        if note.link:
+            parts = urlsplit(note.link)
+            query = [(k, v) for k, v in parse_qsl(parts.query) if k != "token"]
+            link = urlunsplit(("", "", parts.path, urlencode(query), ""))
+        rows.append({"text": note.body_text, "link": link, "at": note.created_at})
+    return rows
 
 
 def _rows(page: Any) -> list[dict[str, Any]]:

@@ -254,3 +254,16 @@ def test_non_intermediary_cannot_use_gui_ho(client, submit_data, logged_in):
     assert response.status_code == 200
     assert "chưa được cấp quyền gửi hộ" in response.content.decode()
     assert not Submission.objects.exists() and not Case.objects.exists()
+
+
+def test_in_app_notifications_show_on_my_submissions_without_the_access_token(client, world):
+    user = _citizen()
+    case = world.new_case(account=user)
+    S.notify_intake(case_id=case.pk, token="bi-mat-khong-hien")
+    client.force_login(user)
+    html = client.get("/accounts/submissions/").content.decode()
+    assert "Thông báo gần đây" in html and "Đã tiếp nhận phản ánh" in html
+    assert f'href="/track/?code={case.submission.tracking_code}"' in html
+    assert "bi-mat-khong-hien" not in html
+    User.objects.filter(pk=user.pk).update(notify_in_app=False)
+    assert "Thông báo gần đây" not in client.get("/accounts/submissions/").content.decode()
