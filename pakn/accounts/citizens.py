@@ -293,7 +293,12 @@ def password_reset_by_code(*, user: User, code: str, password: str) -> User:
     return password_set(user=user, password=password, proved="phone")
 
 
-def notification_preferences_set(*, user: User, email: bool, sms: bool, in_app: bool) -> User:
+def notification_preferences_set(
+    *, user: User, email: bool, sms: bool, in_app: bool, muted: list[str]
+) -> User:
+    """Channels on or off, and the "template:channel" pairs turned off (see
+    ``pakn.notifications.preferences``)."""
     user.notify_email, user.notify_sms, user.notify_in_app = email, sms, in_app
-    user.save(update_fields=["notify_email", "notify_sms", "notify_in_app"])
+    user.notify_muted = sorted(set(muted))
+    user.save(update_fields=["notify_email", "notify_sms", "notify_in_app", "notify_muted"])
     return user

@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Cho phép gửi phản ánh thay cho người dân (có ghi nhận sự đồng ý của họ)."),
     )
+    # Per event type: "template:channel" pairs the person turned off (notifications app).
+    notify_muted = models.JSONField(_("thông báo đã tắt theo loại"), default=list, blank=True)
     intermediary_organisation = models.CharField(
         _("đơn vị gửi hộ"),
         max_length=200,
@@ -89,6 +91,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
+
+    def wants(self, template: str, channel: str) -> bool:
+        """False if the person turned this event off on this channel (the channel switches
+        ``notify_*`` are checked by the caller)."""
+        return f"{template}:{channel}" not in (self.notify_muted or ())
 
     def get_short_name(self) -> str:
         return self.get_full_name()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pakn.accounts import lockout
 from pakn.accounts.backends import LOCKED_MESSAGE
 from pakn.accounts.models import User
+from pakn.notifications import preferences
 
 from .forms import PortalForm
 
@@ -177,6 +178,39 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PreferencesForm(PortalForm):
+    """Each channel on or off, then each event per channel (a table of checkboxes)."""
+
     notify_email = forms.BooleanField(label=_("Email"), required=False)
     notify_sms = forms.BooleanField(label=_("Tin nhắn SMS"), required=False)
     notify_in_app = forms.BooleanField(label=_("Trong trang “Phản ánh của tôi”"), required=False)
+
+    def __init__(self, *args: Any, muted: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        off = set(muted or ())
+        for event, event_label in preferences.CITIZEN_EVENTS:
+            for channel, channel_label in preferences.CHANNELS:
+                name = f"ev__{event}__{channel}"
+                self.fields[name] = forms.BooleanField(
+                    label=f"{event_label} — {channel_label}",
+                    required=False,
+                    initial=preferences.key(event, channel) not in off,
+                )
+
+    def event_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "label": label,
+                "fields": [
+                    self[f"ev__{event}__{channel}"] for channel, _label in preferences.CHANNELS
+                ],
+            }
+            for event, label in preferences.CITIZEN_EVENTS
+        ]
+
+    def muted(self) -> list[str]:
+        return [
+            preferences.key(event, channel)
+            for event, _label in preferences.CITIZEN_EVENTS
+            for channel, _label in preferences.CHANNELS
+            if not self.cleaned_data.get(f"ev__{event}__{channel}")
+        ]

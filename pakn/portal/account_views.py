@@ -28,6 +28,7 @@ from pakn.core.errors import ValidationFailed
 from pakn.core.phones import normalize_phone
 from pakn.core.tracking import format_tracking_code
 from pakn.notifications import accounts as account_messages
+from pakn.notifications import preferences as notification_preferences
 from pakn.notifications.selectors import inbox_for
 
 from . import owned, ratelimit
@@ -368,14 +369,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "notify_sms": user.notify_sms,
         "notify_in_app": user.notify_in_app,
     }
-    form = PreferencesForm(request.POST or None, initial=initial)
+    form = PreferencesForm(request.POST or None, initial=initial, muted=user.notify_muted)
     if request.method == "POST" and form.is_valid():
         citizens.notification_preferences_set(
             user=user,
             email=form.cleaned_data["notify_email"],
             sms=form.cleaned_data["notify_sms"],
             in_app=form.cleaned_data["notify_in_app"],
+            muted=form.muted(),
         )
         messages.success(request, _("Đã lưu cách nhận thông báo."))
         return redirect("portal:preferences")
-    return _page(request, "preferences", form, account=user)
+    channels = [label for _channel, label in notification_preferences.CHANNELS]
+    return _page(request, "preferences", form, account=user, channels=channels)

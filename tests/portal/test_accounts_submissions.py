@@ -14,6 +14,9 @@ from pakn.cases import services as S
 from pakn.cases.models import Case, CaseEvent
 from pakn.core.tracking import format_tracking_code
 from pakn.notifications.models import Notification, NotificationChannel
+from pakn.notifications.preferences import CITIZEN_EVENTS
+from pakn.ops.models import Step
+from pakn.ops.steps import run_step
 from pakn.submissions.models import Channel, Submission
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +30,12 @@ def _citizen(name: str = "Phạm Văn Nam", email: str = "nam@example.vn", phone
             full_name=name, email=email, phone=phone, password=PASSWORD, consent=True
         )
     )
+
+
+def _checked(html: str, input_id: str) -> bool:
+    tag = re.search(rf'<input[^>]*id="{input_id}"[^>]*>', html)
+    assert tag, input_id
+    return " checked" in tag.group(0)
 
 
 def _intermediary() -> User:
@@ -153,10 +162,15 @@ def test_preferences_are_saved_and_a_disabled_channel_is_not_used(client, world)
     user = _citizen(phone="0912 555 666")
     client.force_login(user)
     html = client.get("/accounts/preferences/").content.decode()
-    assert 'id="id_notify_email" checked' in html or re.search(
-        r'<input[^>]*checked[^>]*id="id_notify_email"', html
+    assert _checked(html, "id_notify_email")
+    every_event = {
+        f"ev__{event}__{channel}": "on"
+        for event, _label in CITIZEN_EVENTS
+        for channel in ("email", "sms", "in_app")
+    }
+    response = client.post(
+        "/accounts/preferences/", {"notify_sms": "on", "notify_in_app": "on", **every_event}
     )
-    response = client.post("/accounts/preferences/", {"notify_sms": "on", "notify_in_app": "on"})
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.notify_email, user.notify_sms, user.notify_in_app) == (False, True, True)
@@ -267,3 +281,38 @@ def test_in_app_notifications_show_on_my_submissions_without_the_access_token(cl
     assert "bi-mat-khong-hien" not in html
     User.objects.filter(pk=user.pk).update(notify_in_app=False)
     assert "Thông báo gần đây" not in client.get("/accounts/submissions/").content.decode()
+
+
+def test_an_event_turned_off_on_one_channel_skips_only_that(client, world):
+    user = _citizen(phone="0912 555 666")
+    client.force_login(user)
+    html = client.get("/accounts/preferences/").content.decode()
+    assert '<label for="id_ev__answered__email" class="visually-hidden">' in html
+    form = {"notify_email": "on", "notify_sms": "on", "notify_in_app": "on"}
+    for event, _label in CITIZEN_EVENTS:
+        for channel in ("email", "sms", "in_app"):
+            if (event, channel) != ("submission_received", "email"):
+                form[f"ev__{event}__{channel}"] = "on"
+    assert client.post("/accounts/preferences/", form).status_code == 302
+    user.refresh_from_db()
+    assert user.notify_muted == ["submission_received:email"]
+    # The page shows the saved choice.
+    html = client.get("/accounts/preferences/").content.decode()
+    assert not _checked(html, "id_ev__submission_received__email")
+    assert _checked(html, "id_ev__answered__email")
+
+    case = world.new_case(account=user, email="nam@example.vn", phone="0912 555 666")
+    S.notify_intake(case_id=case.pk, token="t")
+    received = Notification.objects.filter(case_ref=case.pk, template="submission_received")
+    assert set(received.values_list("channel", flat=True)) == {
+        NotificationChannel.SMS,
+        NotificationChannel.IN_APP,
+    }
+    S.case_accept(case=case, actor=world.intake)
+    S.case_assign(case=case, actor=world.intake, assignee=world.handler)
+    S.case_draft_answer(case=case, actor=world.handler, outcome="accepted", text="Đã xử lý xong.")
+    S.case_approve_answer(case=case, actor=world.leader)
+    for step in Step.objects.filter(status="pending").exclude(name="notifications.deliver"):
+        run_step(step.pk)
+    answered = Notification.objects.filter(case_ref=case.pk, template="answered")
+    assert NotificationChannel.EMAIL in set(answered.values_list("channel", flat=True))
