@@ -102,6 +102,13 @@ def test_register_verify_submit_and_find_it_in_my_submissions_on_a_phone(
     if axe:
         problems += _serious(page, "my-submissions", axe)
 
+    page.goto(f"{live_server.url}/accounts/preferences/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(page, "account-preferences")
+    if axe:
+        problems += _serious(page, "preferences", axe)
+    page.go_back()
+
     # The owner opens the track page from the list, with no token anywhere.
     page.click("a[href*='/track/?code=']")
     page.wait_for_load_state()
