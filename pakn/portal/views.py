@@ -177,6 +177,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                 submitter_address=data["submitter_address"],
                 id_number=data["id_number"],
                 is_anonymous=data["is_anonymous"],
+                # In "gửi hộ" the person's consent is the intermediary's confirmation, which
+                # BehalfForm has required.
                 consent=data["consent"] if behalf_form is None else True,
                 address=data["address"],
                 province_id=data["province"],
