@@ -499,3 +499,19 @@ def test_sent_reset_link_leaves_no_usable_token_in_the_outbox():
     assert citizens.password_reset_params(user=user)["token"] not in (
         notification.link + notification.body_text + notification.body_html
     )
+
+
+def test_lockout_counts_every_spelling_of_a_phone_number_together(client):
+    _citizen()
+    for spelling in (
+        "0987111222",
+        "0987 111 222",
+        "+84987111222",
+        "84 987 111 222",
+        "0987.111.222",
+    ):
+        client.post("/accounts/login/", {"identifier": spelling, "password": "sai"})
+    response = client.post(
+        "/accounts/login/", {"identifier": "+84 987 111 222", "password": GOOD_PASSWORD}
+    )
+    assert "tạm khoá 15 phút" in response.content.decode()
