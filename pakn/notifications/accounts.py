@@ -3,7 +3,8 @@
 The secrets are made by ``pakn.accounts.citizens``; this module only puts them in the outbox,
 addressed to the contact being proved (never to another address of the account), so a security
 message goes out whatever the notification preferences say. Links carry their secret as a
-``token=`` query parameter, which the delivery step scrubs from the outbox once the message is out.
+``token=`` query parameter, and SMS codes are six digits: the delivery step scrubs both from the
+outbox once the message is out.
 """
 
 from __future__ import annotations

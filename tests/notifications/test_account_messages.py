@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from pakn.accounts.models import User
-from pakn.notifications.models import NotificationChannel
+from pakn.notifications.accounts import send_phone_code
+from pakn.notifications.delivery import deliver
+from pakn.notifications.models import DeliveryStatus, NotificationChannel
 from pakn.notifications.rendering import ACCOUNT_TEMPLATES, render_message, sms_allowed
 from pakn.notifications.services import notify_contact, notify_users
 
@@ -51,3 +54,15 @@ def test_muted_event_also_silences_the_submission_contact(make_user: MakeUser) -
         (NotificationChannel.IN_APP, ""),
         (NotificationChannel.EMAIL, "khac@example.vn"),
     }
+
+
+def test_sent_sms_code_leaves_no_usable_code_in_the_outbox(make_user: MakeUser) -> None:
+    user = make_user(phone="0912000777")
+    (sms,) = send_phone_code(user=user)
+    code = re.search(r"\b(\d{6})\b", sms.body_text)
+    assert code
+    deliver(notification_id=sms.pk)
+    sms.refresh_from_db()
+    assert sms.status == DeliveryStatus.SENT
+    assert code.group(1) not in sms.body_text + sms.body_html
+    assert "••••••" in sms.body_text
