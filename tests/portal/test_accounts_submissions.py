@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from pakn.accounts import citizens
@@ -316,3 +317,14 @@ def test_an_event_turned_off_on_one_channel_skips_only_that(client, world):
         run_step(step.pk)
     answered = Notification.objects.filter(case_ref=case.pk, template="answered")
     assert NotificationChannel.EMAIL in set(answered.values_list("channel", flat=True))
+
+
+def test_seed_demo_creates_a_citizen_and_an_intermediary_who_can_log_in(client, settings):
+    settings.PAKN_DEMO_PASSWORD = "demo-mật-khẩu-2026"
+    call_command("seed_demo", "--cases", "0")
+    guide = User.objects.get(email="guiho@pakn.local")
+    assert guide.is_intermediary and guide.email_verified_at is not None
+    response = client.post(
+        "/accounts/login/", {"identifier": "nguoidan@pakn.local", "password": "demo-mật-khẩu-2026"}
+    )
+    assert response.status_code == 302
