@@ -124,14 +124,15 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "pakn.accounts.backends.EmailPhoneUsernameBackend",
 ]
+# The password policy (issue #9); the subclasses only give Vietnamese messages.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "NAME": "pakn.accounts.passwords.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "full_name", "email", "phone"]},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "pakn.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "pakn.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "pakn.accounts.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/backoffice/login/"
 

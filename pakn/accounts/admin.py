@@ -25,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_superuser", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "is_intermediary"]
     search_fields = ["username", "full_name", "email", "phone"]
     ordering = ["username"]
     inlines = [MembershipInline]
@@ -35,6 +35,18 @@ class UserAdmin(BaseUserAdmin):
         (
             _("Thông báo"),
             {"fields": ("notify_email", "notify_sms", "notify_in_app", "email_verified_at")},
+        ),
+        (
+            # Granting "gửi hộ" is an admin decision: the intermediary vouches for people's consent.
+            _("Tài khoản người dân, gửi hộ"),
+            {
+                "fields": (
+                    "phone_verified_at",
+                    "data_consent_at",
+                    "is_intermediary",
+                    "intermediary_organisation",
+                )
+            },
         ),
         (
             _("Quyền"),

@@ -7,13 +7,19 @@ import hashlib
 from django.core.cache import cache
 
 from pakn.core import ratelimit
+from pakn.core.phones import normalize_phone
 
 MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
 
 
 def _key(identifier: str) -> str:
-    return "lockout:" + hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
+    # One counter per phone however it is typed ("0912 345 678", "+84912345678"), or each
+    # spelling would get its own five tries.
+    ident = identifier.strip().lower()
+    if "@" not in ident:
+        ident = normalize_phone(ident) or ident
+    return "lockout:" + hashlib.sha256(ident.encode()).hexdigest()[:32]
 
 
 def is_locked(identifier: str) -> bool:

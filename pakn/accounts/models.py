@@ -48,6 +48,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     notify_email = models.BooleanField(_("nhận thông báo qua email"), default=True)
     notify_sms = models.BooleanField(_("nhận thông báo qua SMS"), default=True)
     notify_in_app = models.BooleanField(_("nhận thông báo trong ứng dụng"), default=True)
+    # Citizen accounts (pakn.accounts.citizens): verified phone, consent given at registration,
+    # and the intermediary flag an admin grants to commune offices, village heads, schools and
+    # community digital-technology teams so they may submit on someone's behalf.
+    phone_verified_at = models.DateTimeField(_("xác thực số điện thoại lúc"), null=True, blank=True)
+    data_consent_at = models.DateTimeField(
+        _("đồng ý xử lý dữ liệu cá nhân lúc"), null=True, blank=True
+    )
+    is_intermediary = models.BooleanField(
+        _("được gửi hộ"),
+        default=False,
+        help_text=_("Cho phép gửi phản ánh thay cho người dân (có ghi nhận sự đồng ý của họ)."),
+    )
+    # Per event type: "template:channel" pairs the person turned off (notifications app).
+    notify_muted = models.JSONField(_("thông báo đã tắt theo loại"), default=list, blank=True)
+    intermediary_organisation = models.CharField(
+        _("đơn vị gửi hộ"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: UBND xã Thất Khê, Tổ công nghệ số cộng đồng thôn Nà Pàn."),
+    )
 
     objects = UserManager()
 
@@ -71,6 +91,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
+
+    def wants(self, template: str, channel: str) -> bool:
+        """False if the person turned this event off on this channel (the channel switches
+        ``notify_*`` are checked by the caller)."""
+        return f"{template}:{channel}" not in (self.notify_muted or ())
 
     def get_short_name(self) -> str:
         return self.get_full_name()
@@ -351,3 +376,32 @@ class TOTPDevice(models.Model):
         if updated == 1:
             self.last_step = step
         return updated == 1
+
+
+class CodePurpose(models.TextChoices):
+    VERIFY_PHONE = "verify_phone", _("Xác thực số điện thoại")
+    RESET_PASSWORD = "reset_password", _("Đặt lại mật khẩu")
+
+
+class PhoneCode(models.Model):
+    """A 6-digit code sent by SMS; only its keyed hash is stored. One live code per user and
+    purpose: issuing a new one retires the old, a few wrong tries or the expiry end it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_codes")
+    purpose = models.CharField(max_length=16, choices=CodePurpose.choices)
+    phone = models.CharField(max_length=16)
+    code_hash = models.CharField(max_length=64, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác thực SMS")
+        verbose_name_plural = _("mã xác thực SMS")
+        indexes = [
+            models.Index(fields=["user", "purpose", "-created_at"], name="accounts_code_live")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} — {self.user}"

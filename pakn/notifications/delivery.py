@@ -30,6 +30,7 @@ from pakn.ops.steps import backoff, enqueue, step
 
 from .exceptions import DeliverySkipped, PermanentDeliveryError, TransientDeliveryError
 from .models import DeliveryStatus, Notification, NotificationChannel
+from .rendering import ACCOUNT_TEMPLATES
 from .sms import get_sms_backend
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,8 @@ def send_email(notification: Notification) -> None:
 
 
 _TOKEN = re.compile(r"([?&;]token=)[A-Za-z0-9_-]+")
+# The 6-digit codes of account messages (verification, password reset): gone once sent too.
+_ONE_TIME_CODE = re.compile(r"\b\d{6}\b")
 
 
 def scrub_secrets(text: str) -> str:
@@ -151,7 +154,10 @@ def _finish(notification: Notification, status: DeliveryStatus, error: str = "")
     fields = ["status"]
     if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED):
         for name in ("link", "body_text", "body_html"):
-            setattr(notification, name, scrub_secrets(getattr(notification, name)))
+            text = scrub_secrets(getattr(notification, name))
+            if notification.template in ACCOUNT_TEMPLATES:
+                text = _ONE_TIME_CODE.sub("••••••", text)
+            setattr(notification, name, text)
         fields += ["link", "body_text", "body_html"]
     if status == DeliveryStatus.SENT:
         notification.sent_at = timezone.now()

@@ -46,9 +46,14 @@ OFFICER_TEMPLATES = frozenset(
         "info_provided",
     }
 )
+# Messages about the account itself (proving an email or phone, resetting a password): sent to
+# the address being proved whatever the notification preferences say.
+ACCOUNT_TEMPLATES = frozenset(
+    {"account_verify_email", "account_verify_phone", "password_reset", "password_reset_code"}
+)
 # Officers get SMS only when a case needs attention now; everything else waits in the inbox.
 URGENT_OFFICER_TEMPLATES = frozenset({"overdue", "escalated"})
-TEMPLATES = CITIZEN_TEMPLATES | OFFICER_TEMPLATES
+TEMPLATES = CITIZEN_TEMPLATES | OFFICER_TEMPLATES | ACCOUNT_TEMPLATES
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -64,6 +69,7 @@ CONTEXT_KEYS = (
     "outcome",
     "main_code",
     "days_overdue",
+    "otp",
 )
 SUBJECT_MAX_CHARS = 250
 
@@ -86,7 +92,11 @@ def check_template(name: str) -> None:
 
 
 def sms_allowed(template: str) -> bool:
-    return template in CITIZEN_TEMPLATES or template in URGENT_OFFICER_TEMPLATES
+    return (
+        template in CITIZEN_TEMPLATES
+        or template in URGENT_OFFICER_TEMPLATES
+        or template in ACCOUNT_TEMPLATES
+    )
 
 
 def language_or_default(language: str | None) -> str:

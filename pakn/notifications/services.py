@@ -31,7 +31,8 @@ def notify_users(
 ) -> list[Notification]:
     """Notify people with accounts over the channels they enabled.
 
-    In-app if ``notify_in_app``; email if they have an address and ``notify_email``; SMS if
+    A channel the person turned off for this event type (``User.wants``) is skipped. In-app if
+    ``notify_in_app``; email if they have an address and ``notify_email``; SMS if
     they have a phone and ``notify_sms``, and for officer templates only the urgent ones.
     A user listed twice is notified once; inactive users are skipped.
     """
@@ -44,11 +45,16 @@ def notify_users(
             continue
         seen.add(user.pk)
         targets: list[Target] = []
-        if user.notify_in_app:
+        if user.notify_in_app and user.wants(template, NotificationChannel.IN_APP):
             targets.append((NotificationChannel.IN_APP, ""))
-        if user.notify_email and user.email:
+        if user.notify_email and user.email and user.wants(template, NotificationChannel.EMAIL):
             targets.append((NotificationChannel.EMAIL, user.email))
-        if user.notify_sms and user.phone and sms_allowed(template):
+        if (
+            user.notify_sms
+            and user.phone
+            and sms_allowed(template)
+            and user.wants(template, NotificationChannel.SMS)
+        ):
             targets.append((NotificationChannel.SMS, user.phone))
         rows += _build(
             targets,
@@ -77,17 +83,23 @@ def notify_contact(
 ) -> list[Notification]:
     """Notify a submitter by the contact they gave, with or without an account.
 
-    With ``user``, that user's preferences apply, an in-app notification is added, and the
+    With ``user``, that user's preferences apply (channels, and events turned off per channel), an in-app notification is added, and the
     account's email, phone, name and language fill in whatever was not given.
     """
     check_template(template)
     link = link or str(context.get("link") or "")
     targets: list[Target] = []
     if user is not None:
-        if user.notify_in_app and user.is_active:
+        if (
+            user.notify_in_app
+            and user.is_active
+            and user.wants(template, NotificationChannel.IN_APP)
+        ):
             targets.append((NotificationChannel.IN_APP, ""))
-        email = (email or user.email or "") if user.notify_email else ""
-        phone = (phone or user.phone or "") if user.notify_sms else ""
+        wants_email = user.notify_email and user.wants(template, NotificationChannel.EMAIL)
+        wants_sms = user.notify_sms and user.wants(template, NotificationChannel.SMS)
+        email = (email or user.email or "") if wants_email else ""
+        phone = (phone or user.phone or "") if wants_sms else ""
         name = name or user.full_name
         language = language or user.language
     # Submissions store missing contacts as NULL; tolerate None despite the annotation.

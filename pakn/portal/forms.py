@@ -402,3 +402,42 @@ class PublishedFilterForm(forms.Form):
         provinces[0] = ("", str(_("Tất cả tỉnh, thành phố")))
         self.fields["field"].choices = fields  # type: ignore[attr-defined]
         self.fields["province"].choices = provinces  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------------
+# "Gửi hộ": an intermediary's extra part of /submit/ (kept apart from SubmitForm on purpose)
+
+BEHALF_MODE = "behalf"
+
+
+class BehalfForm(PortalForm):
+    """In "gửi hộ" mode the submitter fields of SubmitForm hold the person's details; this
+    form adds the intermediary's confirmation that the person consented, and a note."""
+
+    short_labels = {"behalf_consent": _("Người dân đã đồng ý")}
+
+    mode = forms.CharField(widget=forms.HiddenInput, required=False, initial=BEHALF_MODE)
+    behalf_consent = forms.BooleanField(
+        label=_(
+            "Tôi xác nhận người có tên trên đã đồng ý để tôi gửi phản ánh này thay họ, và đồng ý "
+            "để cơ quan nhà nước xử lý dữ liệu cá nhân của họ nhằm giải quyết phản ánh, theo "
+            "Nghị định 13/2023/NĐ-CP."
+        ),
+        required=False,
+    )
+    intermediary_note = forms.CharField(
+        label=_("Ghi chú gửi hộ (không bắt buộc)"),
+        max_length=300,
+        required=False,
+        help_text=_("Ví dụ: “đọc qua điện thoại”, “người dân đến trực tiếp nhà văn hoá thôn”."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not data.get("behalf_consent"):
+            self.add_error(
+                "behalf_consent",
+                _("Cần xác nhận người dân đã đồng ý cho bạn gửi hộ và cho xử lý dữ liệu cá nhân."),
+            )
+        return data

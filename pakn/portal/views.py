@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pakn.accounts.models import User
 from pakn.cases.models import Case, Rating, Status
 from pakn.cases.services import (
     IntakeData,
@@ -30,8 +31,10 @@ from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.submissions.models import Channel, Submission, SubmitterType
 from pakn.taxonomy.models import Field
 
-from . import access, ratelimit
+from . import access, owned, ratelimit
 from .forms import (
+    BEHALF_MODE,
+    BehalfForm,
     DisputeForm,
     PortalForm,
     PublishedFilterForm,
@@ -65,6 +68,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _submit_page(request: HttpRequest, form: SubmitForm, **extra: object) -> HttpResponse:
     form.describe_errors()
+    behalf_form = extra.get("behalf_form")
+    if isinstance(behalf_form, BehalfForm):
+        behalf_form.describe_errors()
+    account = _account_of(request)
+    extra.setdefault("may_send_on_behalf", account is not None and account.is_intermediary)
     fields_help = Field.objects.active().exclude(description="").order_by("position", "name")
     context = {
         "form": form,
@@ -77,22 +85,70 @@ def _submit_page(request: HttpRequest, form: SubmitForm, **extra: object) -> Htt
     return render(request, "portal/submit.html", context)
 
 
+def _account_of(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def _behalf_requested(request: HttpRequest) -> bool:
+    source = request.POST if request.method == "POST" else request.GET
+    return source.get("mode") == BEHALF_MODE
+
+
+def _prefill(account: User | None) -> dict[str, object]:
+    """A logged-in person's own details, so they need not type them again."""
+    if account is None:
+        return {}
+    return {
+        "submitter_name": account.full_name,
+        "phone": account.phone or "",
+        "email": account.email or "",
+    }
+
+
 def submit(request: HttpRequest) -> HttpResponse:
+    # "Gửi hộ" (intermediary mode): only for accounts an admin flagged as intermediaries.
+    account = _account_of(request)
+    behalf_form: BehalfForm | None = None
+    if _behalf_requested(request) and account is not None and account.is_intermediary:
+        behalf_form = BehalfForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
-        return _submit_page(request, SubmitForm())
+        initial = {} if behalf_form is not None else _prefill(account)
+        return _submit_page(request, SubmitForm(initial=initial), behalf_form=behalf_form)
     files_dropped = bool(request.FILES)
     if "choose_province" in request.POST:
         # Without JavaScript the commune list is filled by re-rendering the form for the
         # chosen province; nothing typed is lost, only files must be chosen again.
         initial = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken",)}
         initial.pop("commune", None)
-        return _submit_page(request, SubmitForm(initial=initial), files_dropped=files_dropped)
+        if behalf_form is not None:
+            behalf_form = BehalfForm(initial=initial)
+        return _submit_page(
+            request,
+            SubmitForm(initial=initial),
+            files_dropped=files_dropped,
+            behalf_form=behalf_form,
+        )
     form = SubmitForm(request.POST, request.FILES)
     if form.honeypot_filled:
         form.add_error(None, _("Không gửi được phản ánh. Vui lòng thử lại."))
         return _submit_page(request, form, files_dropped=files_dropped)
-    if not form.is_valid():
+    if _behalf_requested(request) and behalf_form is None:
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Tài khoản của bạn chưa được cấp quyền gửi hộ. Vui lòng liên hệ quản trị hệ "
+                "thống, hoặc gửi phản ánh của chính bạn."
+            ),
+        )
         return _submit_page(request, form, files_dropped=files_dropped)
+    behalf_ok = behalf_form is None or behalf_form.is_valid()
+    if not form.is_valid() or not behalf_ok:
+        if behalf_form is not None:
+            for item in behalf_form.error_items():
+                form.add_error(None, f"{item['label']}: {item['message']}")
+        return _submit_page(request, form, files_dropped=files_dropped, behalf_form=behalf_form)
     data = form.cleaned_data
     key = data.get("idempotency_key") or ""
     if not valid_idempotency_key(key):
@@ -112,7 +168,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 body=data["body"],
                 submitter_name=data["submitter_name"],
-                channel=Channel.WEB,
+                channel=Channel.WEB if behalf_form is None else Channel.INTERMEDIARY,
                 field_id=data["field"],
                 phone=data["phone"],
                 email=data["email"],
@@ -121,18 +177,24 @@ def submit(request: HttpRequest) -> HttpResponse:
                 submitter_address=data["submitter_address"],
                 id_number=data["id_number"],
                 is_anonymous=data["is_anonymous"],
-                consent=data["consent"],
+                # In "gửi hộ" the person's consent is the intermediary's confirmation, which
+                # BehalfForm has required.
+                consent=data["consent"] if behalf_form is None else True,
                 address=data["address"],
                 province_id=data["province"],
                 commune_id=data["commune"],
-                account=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                account=account if behalf_form is None else None,
+                intermediary=account if behalf_form is not None else None,
+                intermediary_note=(
+                    behalf_form.cleaned_data["intermediary_note"] if behalf_form else ""
+                ),
                 idempotency_key=f"web:{key}",
                 attachments=data["attachments"],
             )
         )
     except ValidationFailed as exc:
         form.add_service_errors(exc.fields, exc.message)
-        return _submit_page(request, form, files_dropped=files_dropped)
+        return _submit_page(request, form, files_dropped=files_dropped, behalf_form=behalf_form)
     if result.created:
         ratelimit.record("submit-ip", address, ratelimit.SUBMISSION_WINDOW)
     code = result.submission.tracking_code
@@ -237,6 +299,10 @@ def _granted_case(request: HttpRequest, code: str) -> Case | None:
     except InvalidTrackingCode:
         return None
     case_id = access.granted_case_id(request, normalized)
+    account = _account_of(request)
+    if case_id is None and account is not None:
+        # The owner logged in (see owned.py for who counts as owner) needs no token.
+        case_id = owned.owned_case_id(account, normalized)
     if case_id is None:
         return None
     return (

@@ -4,6 +4,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from pakn.notifications.rendering import (
+    ACCOUNT_TEMPLATES,
     CITIZEN_TEMPLATES,
     TEMPLATES,
     URGENT_OFFICER_TEMPLATES,
@@ -13,6 +14,11 @@ from pakn.notifications.rendering import (
 from .conftest import CONTEXT
 
 VIETNAMESE_LETTERS = set("ăâđêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ")
+# Account messages are about no case (no tracking code); see test_account_messages.py.
+CASE_TEMPLATES = sorted(TEMPLATES - ACCOUNT_TEMPLATES)
+# No .po edits in the accounts branch: the translation pass adds their English, then this
+# strict xfail turns into a failure that says to drop it.
+UNTRANSLATED = pytest.mark.xfail(strict=True, reason="English catalogue of account messages")
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -27,7 +33,7 @@ def test_every_template_renders_with_no_context(template: str, language: str) ->
         assert "{{" not in part and "{%" not in part
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize("template", CASE_TEMPLATES)
 def test_every_template_renders_the_full_context(template: str) -> None:
     message = render_message(template=template, context=CONTEXT, recipient_name="Trần Văn Bình")
 
@@ -38,7 +44,13 @@ def test_every_template_renders_the_full_context(template: str) -> None:
     assert f'href="{CONTEXT["link"]}"' in message.html
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param(name, marks=UNTRANSLATED) if name in ACCOUNT_TEMPLATES else name
+        for name in sorted(TEMPLATES)
+    ],
+)
 def test_every_template_has_an_english_translation(template: str) -> None:
     vietnamese = render_message(template=template, context={}, language="vi")
     english = render_message(template=template, context={}, language="en")

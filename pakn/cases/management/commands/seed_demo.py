@@ -44,6 +44,16 @@ STATE_MIX = [
     ("transferred", 3),
 ]
 ROLES = [Role.INTAKE, Role.HANDLER, Role.LEADER, Role.SUPERVISOR, Role.ADMIN]
+# Citizen accounts of the portal (log in by email at /accounts/login/).
+DEMO_CITIZENS: dict[str, dict[str, Any]] = {
+    "citizen.demo": {"email": "nguoidan@pakn.local", "full_name": "Nguyễn Thị Dân"},
+    "intermediary.demo": {
+        "email": "guiho@pakn.local",
+        "full_name": "Hoàng Văn Hỗ Trợ",
+        "is_intermediary": True,
+        "intermediary_organisation": "Tổ công nghệ số cộng đồng xã Thất Khê",
+    },
+}
 GIVEN = [
     "An",
     "Bình",
@@ -204,6 +214,17 @@ class Command(BaseCommand):
                     )
                     User.objects.filter(pk=user.pk).update(password=hashed)
                 Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        self.seed_citizens(hashed)
+
+    def seed_citizens(self, hashed: str) -> None:
+        """A verified citizen and an intermediary ("gửi hộ") to try the portal's accounts."""
+        now = timezone.now()
+        for username, values in DEMO_CITIZENS.items():
+            if not User.objects.filter(username=username).exists():
+                user = User.objects.create_user(
+                    username, None, email_verified_at=now, data_consent_at=now, **values
+                )
+                User.objects.filter(pk=user.pk).update(password=hashed)
 
     # ---------------------------------------------------------------------------------------
 
@@ -425,6 +446,8 @@ class Command(BaseCommand):
         password = settings.PAKN_DEMO_PASSWORD
         self.stdout.write(f"\nTài khoản mẫu / demo accounts (mật khẩu / password: {password})")
         self.stdout.write("  superadmin")
+        for values in DEMO_CITIZENS.values():
+            self.stdout.write(f"  {values['email']}  — {values['full_name']}")
         roles = "|".join(ROLES)
         for agency in Agency.objects.order_by("path").only("code", "name"):
             self.stdout.write(f"  {agency.code}.{{{roles}}}  — {agency.name}")
