@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_totp_device'),
+        ('accounts', '0003_partner_keys'),
     ]
 
     operations = [
