@@ -355,6 +355,27 @@ POLICIES.update(
         ],
     }
 )
+# Citizen accounts: the forms are public; a person's own pages need their login and show only
+# their own things (tests/portal/test_accounts*.py check whose).
+SIGNED_IN = {**everyone(OK), "anonymous": LOGIN}
+POLICIES.update(
+    {
+        "accounts/register/": [get(const("/accounts/register/"), everyone(OK))],
+        "accounts/login/": [get(const("/accounts/login/"), everyone(OK))],
+        "accounts/logout/": [post(const("/accounts/logout/"), everyone(OK))],
+        "accounts/reset/": [get(const("/accounts/reset/"), everyone(OK))],
+        "accounts/reset/code/": [get(const("/accounts/reset/code/"), everyone(OK))],
+        # A link without a valid signed token proves nothing, whoever follows it.
+        "accounts/reset/confirm/": [get(const("/accounts/reset/confirm/"), everyone("400"))],
+        "accounts/verify/email/": [
+            get(const("/accounts/verify/email/?t=gia-mao"), everyone("400"))
+        ],
+        "accounts/verify/": [get(const("/accounts/verify/"), SIGNED_IN)],
+        "accounts/password/": [get(const("/accounts/password/"), SIGNED_IN)],
+        "accounts/preferences/": [get(const("/accounts/preferences/"), SIGNED_IN)],
+        "accounts/submissions/": [get(const("/accounts/submissions/"), SIGNED_IN)],
+    }
+)
 # The API's catch-all answers unknown paths with a JSON 404.
 POLICIES["api/v1/^(?P<path>.*)$"] = [get(const("/api/v1/khong-co"), everyone(HIDDEN), api=True)]
 
