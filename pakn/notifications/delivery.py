@@ -1,15 +1,15 @@
 """Delivery of pending notifications: one background step per notification.
 
-The step claims its row with a conditional UPDATE inside a transaction, so a step that runs
-twice (a redelivered task, an overlapping sweep) waits on the row lock, then finds the row no
-longer pending and sends nothing. The one remaining window is a crash after the gateway
-accepted the message and before the commit: the claim rolls back and the message goes again
-(at least once, never silently lost).
+The step claims its row with a conditional UPDATE (pending, and not claimed by a live worker),
+commits, talks to the gateway with no transaction open, then records the result in a second
+short transaction. A step that runs twice (a redelivered task, an overlapping sweep) finds the
+row claimed or no longer pending and sends nothing. The one remaining window is a crash after
+the gateway accepted the message and before the result was written: the claim expires and the
+message goes again (at least once, never silently lost).
 
-Retries are scheduled here rather than by raising: ``run_step`` rolls back whatever a failing
-handler wrote, and the delivery log must keep every attempt and its error. An unexpected
-exception (a bug, a database error) still propagates, rolls the claim back and is retried by
-``run_step`` like any other step.
+Retries are scheduled here rather than by raising, so the delivery log keeps every attempt and
+its error. An unexpected exception (a bug, a database error) releases the claim, propagates,
+and is retried by ``run_step`` like any other step.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import logging
 import re
 import smtplib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from pakn.ops.models import Step
@@ -63,42 +63,76 @@ def _enqueue_all(step_ids: list[int]) -> None:
         enqueue(step_id)
 
 
-@step(DELIVER_STEP)
+# Longer than any gateway call can last (SMTP and HTTP time out after 10 s): a claim older than
+# this belongs to a worker that died mid-send.
+CLAIM_SECONDS = 120
+
+
+@step(DELIVER_STEP, atomic=False)
 def deliver(*, notification_id: int) -> None:
-    """Send one pending notification; a repeated call finds it claimed and does nothing."""
+    """Send one pending notification; a repeated call finds it claimed and does nothing.
+
+    The claim and the result are two short transactions and the gateway call between them holds
+    no database lock: on SQLite a write lock held through a slow mail server would stall every
+    intake behind it.
+    """
+    now = timezone.now()
     with transaction.atomic():
-        claimed = Notification.objects.filter(
-            pk=notification_id, status=DeliveryStatus.PENDING
-        ).update(attempts=F("attempts") + 1)
-        if claimed != 1:
-            return  # already sent, failed or skipped, or deleted
-        notification = Notification.objects.get(pk=notification_id)
-        if notification.channel != NotificationChannel.IN_APP and not notification.address:
-            _finish(notification, DeliveryStatus.SKIPPED, "no address to send to")
-            return
-        try:
-            _send(notification)
-        except DeliverySkipped as exc:
-            _finish(notification, DeliveryStatus.SKIPPED, _describe(exc))
-        except PermanentDeliveryError as exc:
-            _finish(notification, DeliveryStatus.FAILED, _describe(exc))
-        except TransientDeliveryError as exc:
-            if notification.attempts >= MAX_ATTEMPTS:
-                _finish(notification, DeliveryStatus.FAILED, _describe(exc))
-            else:
-                notification.last_error = _describe(exc)
-                notification.save(update_fields=["last_error"])
-                schedule_deliveries(
-                    [notification.pk], run_after=timezone.now() + backoff(notification.attempts)
-                )
-                log.warning(
-                    "notification %s attempt %s failed, will retry: %s",
-                    notification.pk,
-                    notification.attempts,
-                    notification.last_error,
-                )
-        else:
+        claimed = (
+            Notification.objects.filter(pk=notification_id, status=DeliveryStatus.PENDING)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .update(
+                attempts=F("attempts") + 1, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
+            )
+        )
+    if claimed != 1:
+        return  # already sent, failed or skipped, being sent by another worker, or deleted
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        error = _attempt(notification)
+    except Exception:
+        # A bug or a database error is not a delivery attempt: release the claim and let the
+        # step runner retry the whole step.
+        Notification.objects.filter(pk=notification_id).update(
+            attempts=F("attempts") - 1, claimed_until=None
+        )
+        raise
+    with transaction.atomic():
+        notification.claimed_until = None
+        if error is None:
             _finish(notification, DeliveryStatus.SENT)
+        elif isinstance(error, DeliverySkipped | _NoAddress):
+            _finish(notification, DeliveryStatus.SKIPPED, _describe(error))
+        elif isinstance(error, PermanentDeliveryError) or notification.attempts >= MAX_ATTEMPTS:
+            _finish(notification, DeliveryStatus.FAILED, _describe(error))
+        else:
+            notification.last_error = _describe(error)
+            notification.save(update_fields=["last_error", "claimed_until"])
+            schedule_deliveries(
+                [notification.pk], run_after=timezone.now() + backoff(notification.attempts)
+            )
+            log.warning(
+                "notification %s attempt %s failed, will retry: %s",
+                notification.pk,
+                notification.attempts,
+                notification.last_error,
+            )
+
+
+class _NoAddress(Exception):
+    def __str__(self) -> str:
+        return "no address to send to"
+
+
+def _attempt(notification: Notification) -> Exception | None:
+    """Hand the message to its gateway; the delivery error, if any, is returned, not raised."""
+    if notification.channel != NotificationChannel.IN_APP and not notification.address:
+        return _NoAddress()
+    try:
+        _send(notification)
+    except (DeliverySkipped, PermanentDeliveryError, TransientDeliveryError) as exc:
+        return exc
+    return None
 
 
 def _send(notification: Notification) -> None:
@@ -151,7 +185,7 @@ def scrub_secrets(text: str) -> str:
 
 def _finish(notification: Notification, status: DeliveryStatus, error: str = "") -> None:
     notification.status = status
-    fields = ["status"]
+    fields = ["status", "claimed_until"]
     if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED):
         for name in ("link", "body_text", "body_html"):
             text = scrub_secrets(getattr(notification, name))

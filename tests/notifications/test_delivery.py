@@ -214,3 +214,35 @@ def test_sms_without_a_gateway_is_recorded_as_skipped_never_as_sent(settings) ->
     assert notification.status == DeliveryStatus.SKIPPED
     assert "no SMS gateway" in notification.last_error
     assert notification.sent_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gateway_call_holds_no_database_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    # transaction=True: the test itself is not wrapped in a transaction, so what is seen is ours.
+    from django.db import connection
+
+    seen: list[bool] = []
+    monkeypatch.setattr(delivery, "send_email", lambda n: seen.append(connection.in_atomic_block))
+    notification = email_to_submitter()
+
+    deliver(notification_id=notification.pk)
+
+    assert seen == [False]
+    notification.refresh_from_db()
+    assert notification.status == DeliveryStatus.SENT
+    assert notification.claimed_until is None
+
+
+def test_a_message_being_sent_by_another_worker_is_not_sent_again(mailoutbox: list[Any]) -> None:
+    notification = email_to_submitter()
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_until=timezone.now() + timedelta(seconds=60)
+    )
+
+    deliver(notification_id=notification.pk)
+    assert mailoutbox == []
+
+    # The other worker died: once its claim has expired the message goes out.
+    with time_machine.travel(timezone.now() + timedelta(seconds=delivery.CLAIM_SECONDS + 1)):
+        deliver(notification_id=notification.pk)
+    assert len(mailoutbox) == 1
