@@ -3,6 +3,7 @@ calls the one service that does the work (and checks role and state)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from django import forms
@@ -444,6 +445,27 @@ class CoordinationResponseForm(forms.Form):
 PAGE_SIZES = (10, 25, 50, 100)
 
 
+class BboxField(forms.CharField):
+    """``minLng,minLat,maxLng,maxLat`` as the dashboard's hot-spot map links it."""
+
+    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            parts = tuple(float(p) for p in text.split(","))
+        except ValueError:
+            parts = ()
+        if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
+            raise forms.ValidationError(
+                _("Vùng bản đồ không hợp lệ: cần 4 số kinh độ, vĩ độ nhỏ nhất, lớn nhất.")
+            )
+        min_lng, min_lat, max_lng, max_lat = parts
+        if not (-180 <= min_lng <= max_lng <= 180 and -90 <= min_lat <= max_lat <= 90):
+            raise forms.ValidationError(_("Vùng bản đồ không hợp lệ."))
+        return min_lng, min_lat, max_lng, max_lat
+
+
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm (không cần dấu)"), required=False, max_length=200)
     status = forms.ChoiceField(
@@ -491,6 +513,8 @@ class InboxFilterForm(forms.Form):
             ("-updated", _("Mới cập nhật")),
         ],
     )
+    agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    bbox = BboxField(label=_("Vùng trên bản đồ"), required=False, widget=forms.HiddenInput)
     size = forms.TypedChoiceField(
         label=_("Số dòng mỗi trang"),
         required=False,
@@ -528,6 +552,8 @@ class InboxFilterForm(forms.Form):
             duplicates=bool(d.get("duplicates")),
             q=(d.get("q") or "").strip(),
             sort=d.get("sort") or "-received",
+            agency=d.get("agency"),
+            bbox=d.get("bbox"),
         )
 
     def page_size(self) -> int:
