@@ -3,7 +3,6 @@ calls the one service that does the work (and checks role and state)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 from django import forms
@@ -16,6 +15,7 @@ from pakn.cases import services
 from pakn.cases.models import Case, Outcome, Status
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
+from pakn.geo.bbox import Bbox, parse_bbox
 from pakn.submissions.models import Channel, Kind
 from pakn.taxonomy.models import Field
 
@@ -448,22 +448,19 @@ PAGE_SIZES = (10, 25, 50, 100)
 class BboxField(forms.CharField):
     """``minLng,minLat,maxLng,maxLat`` as the dashboard's hot-spot map links it."""
 
-    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Bbox | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
         try:
-            parts = tuple(float(p) for p in text.split(","))
+            return parse_bbox(text)
         except ValueError:
-            parts = ()
-        if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
             raise forms.ValidationError(
-                _("Vùng bản đồ không hợp lệ: cần 4 số kinh độ, vĩ độ nhỏ nhất, lớn nhất.")
-            )
-        min_lng, min_lat, max_lng, max_lat = parts
-        if not (-180 <= min_lng <= max_lng <= 180 and -90 <= min_lat <= max_lat <= 90):
-            raise forms.ValidationError(_("Vùng bản đồ không hợp lệ."))
-        return min_lng, min_lat, max_lng, max_lat
+                _(
+                    "Vùng bản đồ không hợp lệ: cần 4 số “kinh độ nhỏ nhất, vĩ độ nhỏ nhất, "
+                    "kinh độ lớn nhất, vĩ độ lớn nhất”."
+                )
+            ) from None
 
 
 class InboxFilterForm(forms.Form):
