@@ -138,7 +138,7 @@
           layer.addLayer(marker);
           bounds.push([c.lat, c.lng]);
         });
-        if (count) count.textContent = (node.getAttribute("data-total") || "{n}").replace("{n}", data.total);
+        if (count) count.textContent = (count.getAttribute("data-total") || "{n}").replace("{n}", data.total);
         if (first && bounds.length) map.fitBounds(bounds, { maxZoom: 12, padding: [24, 24] });
         first = false;
       }).catch(function () {});
