@@ -54,7 +54,8 @@
         popup.appendChild(zoom);
         marker.bindPopup(popup);
         layer.addLayer(marker);
-        bounds.push([c.lat, c.lng]);
+        // A cell, not its centre: a coarse cluster merges places that the next zoom separates.
+        bounds.push(c.bounds[0], c.bounds[1]);
       });
       if (first && bounds.length) { map.fitBounds(bounds, { maxZoom: 11, padding: [20, 20] }); }
       first = false;
