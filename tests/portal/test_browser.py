@@ -132,11 +132,16 @@ def _page(
     javascript: bool = True,
     viewport: dict[str, int] = PHONE,
     inject_axe: bool = False,
+    **context_options: Any,
 ):
     # bypass_csp only so the accessibility check can inject axe-core; elsewhere the pages' own
     # scripts must work under the Content Security Policy, and any violation is collected.
     context = browser.new_context(
-        viewport=viewport, locale="vi-VN", java_script_enabled=javascript, bypass_csp=inject_axe
+        viewport=viewport,
+        locale="vi-VN",
+        java_script_enabled=javascript,
+        bypass_csp=inject_axe,
+        **context_options,
     )
     # No network in tests: map tiles never load, and the maps must work without them.
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
@@ -222,6 +227,7 @@ def test_citizen_submits_tracks_replies_reads_answer_and_rates_on_a_phone(
     page.wait_for_selector("#pin-map")
     assert page.input_value("#id_title") == "Đèn đường hỏng trên đường Lê Lợi"
     assert float(page.input_value("#id_latitude")) == pytest.approx(pinned[0])
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 1  # the pin is back
     assert "anh-den-duong.jpg" in page.inner_text(".held")
     page.click("button[name=step][value=preview]")
     page.wait_for_selector("#preview-title")
@@ -299,6 +305,28 @@ def test_the_same_submission_works_with_javascript_off(
     page.click("text=Theo dõi phản ánh")
     page.wait_for_load_state()
     assert "Chờ tiếp nhận" in page.inner_text("main")
+
+
+def test_use_my_location_places_the_pin_and_remove_pin_clears_it(browser, live_server, world):
+    page = _page(
+        browser,
+        geolocation={"latitude": 21.853142, "longitude": 106.761234},
+        permissions=["geolocation"],
+    )
+    page.goto(f"{live_server.url}/submit/")
+    page.click("button[data-pin-locate]")
+    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    assert page.input_value("#id_latitude") == "21.853142"
+    assert page.input_value("#id_longitude") == "106.761234"
+    page.click("button[data-pin-clear]")
+    assert page.input_value("#id_latitude") == "" and page.input_value("#id_longitude") == ""
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 0
+    # Keyboard only: focus the map, move it with the arrows, pin its centre.
+    page.focus("#pin-map")
+    page.keyboard.press("ArrowRight")
+    page.click("button[data-pin-center]")
+    assert page.input_value("#id_latitude") != ""
+    assert page.csp_errors == []
 
 
 def test_pages_have_no_serious_accessibility_violations_and_are_captured(
