@@ -139,11 +139,7 @@ def _preview_page(
     request: HttpRequest, form: SubmitForm, held_token: str, held: list[holding.HeldFile]
 ) -> HttpResponse:
     data = form.cleaned_data
-    carried = [
-        (name, value)
-        for name, value in _carried(request, held_token).items()
-        if name not in ("attachments",)
-    ]
+    carried = list(_carried(request, held_token).items())
     text = f"{data['title']} {data['body']}"
     field = Field.objects.filter(pk=data["field"]).first() if data["field"] else None
     units = {
@@ -231,7 +227,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             initial.pop("commune", None)
         form = SubmitForm(initial=initial)
         if hold_error is not None:
-            form.add_service_errors(hold_error.fields, hold_error.message)
+            form.add_error("attachments", hold_error.message)  # names the file at fault
         return _submit_page(request, form, held=held)
     posted = request.POST.copy()
     posted["held"] = held_token
@@ -242,7 +238,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             hold_error = None  # a retry of a sent submission: the first one has the files
     if not form.is_valid() or hold_error is not None:
         if hold_error is not None:
-            form.add_service_errors(hold_error.fields, hold_error.message)
+            form.add_error("attachments", hold_error.message)  # names the file at fault
         return _submit_page(request, form, held=held)
     data = form.cleaned_data
     key = data.get("idempotency_key") or ""

@@ -190,3 +190,34 @@ def test_submit_page_has_the_pin_and_the_review_button(client):
     assert "Dùng vị trí của tôi" in html and "Xoá ghim" in html
     assert 'name="step" value="preview"' in html
     assert "/static/vendor/leaflet/leaflet.js" in html
+
+
+def test_province_round_trip_without_javascript_keeps_the_files(client, submit_data):
+    submit_data.pop("commune")
+    submit_data.update(choose_province="1", attachments=[_jpeg()])
+    html = client.post("/submit/", submit_data).content.decode()
+    assert "anh-den-duong.jpg" in html and "không cần chọn lại" in html
+    assert holding.held_files(token=_held_token(html))[0].name == "anh-den-duong.jpg"
+
+
+def test_only_held_images_are_served_and_only_with_their_token(client, submit_data):
+    pdf = SimpleUploadedFile(
+        "van-ban.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", "application/pdf"
+    )
+    submit_data.update(step="preview", attachments=[pdf])
+    html = client.post("/submit/", submit_data).content.decode()
+    token = _held_token(html)
+    assert "van-ban.pdf" in html
+    assert client.get(f"/submit/held/{token}/0/").status_code == 404  # not an image
+    assert client.get(f"/submit/held/{token}/7/").status_code == 404
+    assert client.get("/submit/held/not-a-token/0/").status_code == 404
+
+
+def test_a_rejected_file_is_told_and_the_held_ones_stay(client, submit_data):
+    submit_data.update(step="preview", attachments=[_jpeg()])
+    token = _held_token(client.post("/submit/", submit_data).content.decode())
+    bad = SimpleUploadedFile("virus.exe", b"MZ\x90\x00" * 10, "application/octet-stream")
+    submit_data.update(held=token, attachments=[bad])
+    html = client.post("/submit/", submit_data).content.decode()
+    assert "Tệp “virus.exe” không phải ảnh" in html
+    assert "anh-den-duong.jpg" in html and Case.objects.count() == 0
