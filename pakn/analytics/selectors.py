@@ -459,18 +459,22 @@ def hotspots(*, agency: Agency, period: Period, zoom: int = 6) -> list[dict[str,
         bucket[0] += (y + 0.5) * CELL_DEGREES * n
         bucket[1] += (x + 0.5) * CELL_DEGREES * n
         bucket[2] += n
-    return [
-        {
-            "lat": round(lat / n, 5),
-            "lng": round(lng / n, 5),
-            "count": int(n),
-            "bounds": [
-                [gy * factor * CELL_DEGREES, gx * factor * CELL_DEGREES],
-                [(gy + 1) * factor * CELL_DEGREES, (gx + 1) * factor * CELL_DEGREES],
-            ],
-        }
-        for (gy, gx), (lat, lng, n) in sorted(merged.items(), key=lambda item: -item[1][2])
-    ]
+    clusters = []
+    for (gy, gx), (lat, lng, n) in sorted(merged.items(), key=lambda item: -item[1][2]):
+        south, west = gy * factor * CELL_DEGREES, gx * factor * CELL_DEGREES
+        north, east = (gy + 1) * factor * CELL_DEGREES, (gx + 1) * factor * CELL_DEGREES
+        bbox = ",".join(f"{v:.5f}" for v in (west, south, east, north))
+        clusters.append(
+            {
+                "lat": round(lat / n, 5),
+                "lng": round(lng / n, 5),
+                "count": int(n),
+                "bounds": [[south, west], [north, east]],
+                # The inbox's bbox filter drills down to exactly the cases of this cell.
+                "link": inbox_link(agency, period, bbox=bbox),
+            }
+        )
+    return clusters
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
 from pakn.federation import selectors as federation_selectors
 from pakn.federation.models import Peer
 from pakn.federation.services import peer_forward_case
+from pakn.geo.bbox import Bbox, parse_bbox
 from pakn.submissions.models import Channel, Kind
 from pakn.taxonomy.models import Field
 
@@ -484,6 +485,24 @@ class CoordinationResponseForm(forms.Form):
 PAGE_SIZES = (10, 25, 50, 100)
 
 
+class BboxField(forms.CharField):
+    """``minLng,minLat,maxLng,maxLat`` as the dashboard's hot-spot map links it."""
+
+    def to_python(self, value: Any) -> Bbox | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_bbox(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _(
+                    "Vùng bản đồ không hợp lệ: cần 4 số “kinh độ nhỏ nhất, vĩ độ nhỏ nhất, "
+                    "kinh độ lớn nhất, vĩ độ lớn nhất”."
+                )
+            ) from None
+
+
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm (không cần dấu)"), required=False, max_length=200)
     status = forms.ChoiceField(
@@ -531,6 +550,8 @@ class InboxFilterForm(forms.Form):
             ("-updated", _("Mới cập nhật")),
         ],
     )
+    agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    bbox = BboxField(label=_("Vùng trên bản đồ"), required=False, widget=forms.HiddenInput)
     size = forms.TypedChoiceField(
         label=_("Số dòng mỗi trang"),
         required=False,
@@ -568,6 +589,8 @@ class InboxFilterForm(forms.Form):
             duplicates=bool(d.get("duplicates")),
             q=(d.get("q") or "").strip(),
             sort=d.get("sort") or "-received",
+            agency=d.get("agency"),
+            bbox=d.get("bbox"),
         )
 
     def page_size(self) -> int:

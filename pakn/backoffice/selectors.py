@@ -149,6 +149,8 @@ class InboxFilters:
     duplicates: bool = False
     q: str = ""
     sort: str = "-received"
+    agency: int | None = None  # the agency's subtree, inside what the scope already shows
+    bbox: tuple[float, float, float, float] | None = None  # min lng, min lat, max lng, max lat
 
 
 def apply_filters(cases: QuerySet[Case], f: InboxFilters, now: datetime) -> QuerySet[Case]:
@@ -182,6 +184,19 @@ def apply_filters(cases: QuerySet[Case], f: InboxFilters, now: datetime) -> Quer
         cases = cases.filter(suggestions__duplicates__0__isnull=False)
     if f.q:
         cases = cases.filter(search_condition(f.q))
+    if f.agency is not None:
+        # Only narrows: the scope's visibility filter is already on ``cases``, so an agency
+        # the officer may not see yields nothing rather than widening the list.
+        path = Agency.objects.filter(pk=f.agency).values_list("path", flat=True).first()
+        cases = cases.filter(agency__path__startswith=path) if path else cases.none()
+    if f.bbox is not None:
+        min_lng, min_lat, max_lng, max_lat = f.bbox
+        cases = cases.filter(
+            submission__latitude__gte=min_lat,
+            submission__latitude__lte=max_lat,
+            submission__longitude__gte=min_lng,
+            submission__longitude__lte=max_lng,
+        )
     return cases.order_by(*SORTS.get(f.sort, SORTS["-received"]))
 
 

@@ -138,7 +138,21 @@ class PortalForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class SubmitForm(PortalForm):
+# --- Map pin and preview holding (h-map): kept apart so other changes to SubmitForm merge. ---
+class PinAndPreviewFields(forms.Form):
+    """The map pin (filled by the map script; absent without JavaScript) and the token of the
+    files held between the preview and "Gửi" (``pakn.submissions.holding``)."""
+
+    latitude = forms.FloatField(
+        label=_("Vĩ độ"), required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
+    )
+    longitude = forms.FloatField(
+        label=_("Kinh độ"), required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
+    )
+    held = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+
+
+class SubmitForm(PinAndPreviewFields, PortalForm):
     short_labels = {"consent": _("Đồng ý xử lý dữ liệu cá nhân")}
 
     kind = forms.ChoiceField(

@@ -16,6 +16,9 @@ LOOKUP_WINDOW = 15 * 60
 # Submissions accepted per client address in the window.
 SUBMISSIONS = 20
 SUBMISSION_WINDOW = 60 * 60
+# Uploads held for a preview per client address in the window (they sit on disk for a day).
+HOLDS = 60
+HOLD_WINDOW = 60 * 60
 
 
 def client_address(request: HttpRequest) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.urls import reverse
 
 from pakn.accounts.models import Agency
 from pakn.cases.models import Case, Status
@@ -70,6 +72,90 @@ def search_published(
     if until is not None:
         cases = cases.filter(published_at__date__lte=until)
     return cases
+
+
+# --------------------------------------------------------------------------------------------
+# Places on the public map (h-map)
+#
+# The public never sees an exact point: coordinates are rounded to 3 decimals (about 110 m of
+# latitude, about 100 m of longitude at Vietnam's latitudes), and a case whose place is the
+# submitter's own contact address (their home, which redaction removes from the text) is not
+# placed on the public map at all. Officers see the exact point in the back office.
+
+PUBLIC_DECIMALS = 3
+PUBLIC_RADIUS_M = 100
+MAX_MAP_POINTS = 20_000
+CLUSTER_PIXELS = 64
+ITEMS_PER_CLUSTER = 8
+
+
+def _located(cases: Any) -> Any:
+    home = ~Q(submission__address="") & Q(submission__address=F("submission__submitter_address"))
+    return cases.filter(
+        submission__latitude__isnull=False, submission__longitude__isnull=False
+    ).exclude(home)
+
+
+def public_point(latitude: float, longitude: float) -> tuple[float, float]:
+    return round(latitude, PUBLIC_DECIMALS), round(longitude, PUBLIC_DECIMALS)
+
+
+def public_location(*, case_id: int) -> tuple[float, float] | None:
+    """The rounded point of one published case, or None when it is not shown publicly."""
+    row = (
+        _located(published_cases().filter(pk=case_id))
+        .order_by()
+        .values_list("submission__latitude", "submission__longitude")
+        .first()
+    )
+    return public_point(*row) if row else None
+
+
+def published_clusters(
+    *, cases: Any, zoom: int, bbox: tuple[float, float, float, float] | None = None
+) -> dict[str, Any]:
+    """Published, located cases (already filtered like the list) merged into square cells of
+    about ``CLUSTER_PIXELS`` on screen at ``zoom``; small cells list their answers."""
+    zoom = max(3, min(zoom, 18))
+    cell = 360 / (2**zoom) / (256 / CLUSTER_PIXELS)
+    located = _located(cases)
+    if bbox is not None:
+        min_lng, min_lat, max_lng, max_lat = bbox
+        located = located.filter(
+            submission__latitude__gte=min_lat,
+            submission__latitude__lte=max_lat,
+            submission__longitude__gte=min_lng,
+            submission__longitude__lte=max_lng,
+        )
+    rows = located.order_by("-published_at", "-pk").values_list(
+        "submission__latitude", "submission__longitude", "submission__tracking_code", "public_title"
+    )[:MAX_MAP_POINTS]
+    cells: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+    for lat, lng, code, title in rows:
+        lat, lng = public_point(lat, lng)
+        cells.setdefault((math.floor(lat / cell), math.floor(lng / cell)), []).append(
+            (lat, lng, code, title)
+        )
+    clusters: list[dict[str, Any]] = []
+    for (gy, gx), points in cells.items():
+        n = len(points)
+        show = n <= ITEMS_PER_CLUSTER or zoom >= 15
+        clusters.append(
+            {
+                "lat": round(sum(p[0] for p in points) / n, PUBLIC_DECIMALS),
+                "lng": round(sum(p[1] for p in points) / n, PUBLIC_DECIMALS),
+                "count": n,
+                "bounds": [[gy * cell, gx * cell], [(gy + 1) * cell, (gx + 1) * cell]],
+                "items": [
+                    {"title": title, "url": reverse("portal:published_detail", args=[code])}
+                    for _lat, _lng, code, title in points[:ITEMS_PER_CLUSTER]
+                ]
+                if show
+                else [],
+            }
+        )
+    clusters.sort(key=lambda c: -c["count"])
+    return {"total": sum(c["count"] for c in clusters), "clusters": clusters}
 
 
 def headline_figures() -> dict[str, int]:

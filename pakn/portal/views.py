@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
@@ -24,11 +25,14 @@ from pakn.cases.services import (
     submission_intake,
     submission_provide_info,
     submission_rate,
+    validate_intake,
 )
 from pakn.core.errors import IllegalTransition, NotFound, ValidationFailed
 from pakn.core.tracking import InvalidTrackingCode, format_tracking_code, normalize_tracking_code
+from pakn.geo.bbox import parse_bbox
 from pakn.geo.models import AdministrativeUnit, UnitLevel
-from pakn.submissions.models import Channel, Submission, SubmitterType
+from pakn.submissions import holding
+from pakn.submissions.models import Channel, Kind, Submission, SubmitterType
 from pakn.taxonomy.models import Field
 
 from . import access, owned, ratelimit
@@ -45,7 +49,15 @@ from .forms import (
     new_idempotency_key,
     valid_idempotency_key,
 )
-from .selectors import headline_figures, published_cases, search_published, similar_published
+from .selectors import (
+    PUBLIC_RADIUS_M,
+    headline_figures,
+    public_location,
+    published_cases,
+    published_clusters,
+    search_published,
+    similar_published,
+)
 from .timeline import DISPUTABLE, RATEABLE, approved_answer, public_timeline
 
 
@@ -106,6 +118,136 @@ def _prefill(account: User | None) -> dict[str, object]:
     }
 
 
+# --- Preview and held files (h-map) ---------------------------------------------------------
+# "Xem lại" shows what will be sent, "Sửa" goes back with everything kept, "Gửi" sends. Files
+# chosen on any round trip are checked and held server-side (``pakn.submissions.holding``)
+# under a signed token, so neither the preview, nor a province choice, nor a validation error
+# makes the citizen choose them again. A POST without ``step`` sends directly (as before).
+
+
+def _carried(request: HttpRequest, held_token: str) -> dict[str, str]:
+    """What was typed, as the initial values of a re-rendered form (files are in the holding)."""
+    skip = {"csrfmiddlewaretoken", "step", "choose_province", "drop_held", "held"}
+    initial = {k: request.POST.get(k, "") for k in request.POST if k not in skip}
+    initial["held"] = held_token
+    return initial
+
+
+EXPIRED = "expired"
+
+
+def _hold(request: HttpRequest) -> tuple[str, list[holding.HeldFile], ValidationFailed | None]:
+    """Add this request's files to its holding. On a failed check the holding stays as it was
+    and the error is returned for the form; an expired or forged holding gives an error whose
+    ``code`` is EXPIRED (harmless for a retry of a submission already sent)."""
+    token = request.POST.get("held", "")
+    drop = {int(v) for v in request.POST.getlist("drop_held") if v.isdigit()}
+    uploads: list[Any] = request.FILES.getlist("attachments")
+    address = ratelimit.client_address(request)
+    try:
+        if uploads and ratelimit.exceeded("hold-ip", address, ratelimit.HOLDS):
+            raise ValidationFailed(
+                _("Bạn đã tải lên quá nhiều tệp trong thời gian ngắn. Vui lòng thử lại sau."),
+                fields={"attachments": _("Tạm thời không nhận thêm tệp.")},
+            )
+        token, held = holding.holding_add(token=token, uploads=uploads, drop=drop)
+        if uploads:
+            ratelimit.record("hold-ip", address, ratelimit.HOLD_WINDOW)
+        return token, held, None
+    except holding.HoldingExpired:
+        message = _("Tệp đính kèm đã hết hạn lưu tạm (24 giờ). Vui lòng chọn lại tệp.")
+        return "", [], ValidationFailed(message, code=EXPIRED, fields={"attachments": message})
+    except ValidationFailed as exc:
+        try:
+            return token, holding.held_files(token=token) if token else [], exc
+        except holding.HoldingExpired:
+            return "", [], exc
+
+
+def _preview_page(
+    request: HttpRequest, form: SubmitForm, held_token: str, held: list[holding.HeldFile]
+) -> HttpResponse:
+    data = form.cleaned_data
+    carried = list(_carried(request, held_token).items())
+    text = f"{data['title']} {data['body']}"
+    field = Field.objects.filter(pk=data["field"]).first() if data["field"] else None
+    units = {
+        u.pk: u
+        for u in AdministrativeUnit.objects.filter(pk__in=[data["province"], data["commune"]])
+    }
+    return render(
+        request,
+        "portal/submit_preview.html",
+        {
+            "data": data,
+            "kind_label": Kind(data["kind"]).label if data["kind"] in Kind.values else "",
+            "submitter_type_label": SubmitterType(
+                data["submitter_type"] or SubmitterType.PERSON
+            ).label,
+            "field": field,
+            "province": units.get(data["province"]),
+            "commune": units.get(data["commune"]),
+            "held": held,
+            "held_token": held_token,
+            "carried": carried,
+            "similar": similar_published(text[:500]),
+        },
+    )
+
+
+@require_GET
+def held_file(request: HttpRequest, token: str, index: int) -> HttpResponse:
+    """The thumbnail of an image held for the preview; the signed token is the permission."""
+    try:
+        item, content = holding.held_content(token=token, index=index)
+    except holding.HoldingExpired:
+        raise Http404 from None
+    if not item.is_image:
+        raise Http404
+    response = HttpResponse(content, content_type=item.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _intake_data(
+    data: dict[str, Any],
+    *,
+    key: str,
+    attachments: list[Any],
+    account: User | None,
+    behalf_form: BehalfForm | None,
+) -> IntakeData:
+    on_behalf = behalf_form is not None
+    return IntakeData(
+        kind=data["kind"],
+        title=data["title"],
+        body=data["body"],
+        submitter_name=data["submitter_name"],
+        channel=Channel.INTERMEDIARY if on_behalf else Channel.WEB,
+        field_id=data["field"],
+        phone=data["phone"],
+        email=data["email"],
+        submitter_type=data["submitter_type"] or SubmitterType.PERSON,
+        organisation_name=data["organisation_name"],
+        submitter_address=data["submitter_address"],
+        id_number=data["id_number"],
+        is_anonymous=data["is_anonymous"],
+        # In "gửi hộ" the person's consent is the intermediary's confirmation, which BehalfForm
+        # has required.
+        consent=True if on_behalf else data["consent"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        address=data["address"],
+        province_id=data["province"],
+        commune_id=data["commune"],
+        account=None if on_behalf else account,
+        intermediary=account if on_behalf else None,
+        intermediary_note=behalf_form.cleaned_data["intermediary_note"] if behalf_form else "",
+        idempotency_key=f"web:{key}",
+        attachments=attachments,
+    )
+
+
 def submit(request: HttpRequest) -> HttpResponse:
     # "Gửi hộ" (intermediary mode): only for accounts an admin flagged as intermediaries.
     account = _account_of(request)
@@ -115,44 +257,69 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         initial = {} if behalf_form is not None else _prefill(account)
         return _submit_page(request, SubmitForm(initial=initial), behalf_form=behalf_form)
-    files_dropped = bool(request.FILES)
-    if "choose_province" in request.POST:
-        # Without JavaScript the commune list is filled by re-rendering the form for the
-        # chosen province; nothing typed is lost, only files must be chosen again.
-        initial = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken",)}
-        initial.pop("commune", None)
-        if behalf_form is not None:
-            behalf_form = BehalfForm(initial=initial)
-        return _submit_page(
-            request,
-            SubmitForm(initial=initial),
-            files_dropped=files_dropped,
-            behalf_form=behalf_form,
-        )
-    form = SubmitForm(request.POST, request.FILES)
-    if form.honeypot_filled:
-        form.add_error(None, _("Không gửi được phản ánh. Vui lòng thử lại."))
-        return _submit_page(request, form, files_dropped=files_dropped)
+    bot_check = SubmitForm(request.POST)
+    if bot_check.honeypot_filled:
+        # A bot filled the field people never see: nothing of it is kept, not even its files.
+        bot_check.add_error(None, _("Không gửi được phản ánh. Vui lòng thử lại."))
+        return _submit_page(request, bot_check)
     if _behalf_requested(request) and behalf_form is None:
-        form.is_valid()
-        form.add_error(
+        bot_check.is_valid()
+        bot_check.add_error(
             None,
             _(
                 "Tài khoản của bạn chưa được cấp quyền gửi hộ. Vui lòng liên hệ quản trị hệ "
                 "thống, hoặc gửi phản ánh của chính bạn."
             ),
         )
-        return _submit_page(request, form, files_dropped=files_dropped)
+        return _submit_page(request, bot_check)
+    held_token, held, hold_error = _hold(request)
+    step = request.POST.get("step", "send")
+    if "choose_province" in request.POST or step == "edit":
+        # Without JavaScript the commune list is filled by re-rendering the form for the
+        # chosen province; "Sửa" on the preview comes back the same way. Nothing is lost.
+        initial = _carried(request, held_token)
+        if "choose_province" in request.POST:
+            initial.pop("commune", None)
+        form = SubmitForm(initial=initial)
+        if behalf_form is not None:
+            behalf_form = BehalfForm(initial=initial)
+        if hold_error is not None:
+            form.add_error("attachments", hold_error.message)  # names the file at fault
+        return _submit_page(request, form, held=held, behalf_form=behalf_form)
+    posted = request.POST.copy()
+    posted["held"] = held_token
+    form = SubmitForm(posted)
+    if hold_error is not None and hold_error.code == EXPIRED and step == "send":
+        key = request.POST.get("idempotency_key", "")
+        if Submission.objects.filter(idempotency_key=f"web:{key}").exists():
+            hold_error = None  # a retry of a sent submission: the first one has the files
     behalf_ok = behalf_form is None or behalf_form.is_valid()
-    if not form.is_valid() or not behalf_ok:
+    if not form.is_valid() or hold_error is not None or not behalf_ok:
+        if hold_error is not None:
+            form.add_error("attachments", hold_error.message)  # names the file at fault
         if behalf_form is not None:
             for item in behalf_form.error_items():
                 form.add_error(None, f"{item['label']}: {item['message']}")
-        return _submit_page(request, form, files_dropped=files_dropped, behalf_form=behalf_form)
+        return _submit_page(request, form, held=held, behalf_form=behalf_form)
     data = form.cleaned_data
     key = data.get("idempotency_key") or ""
     if not valid_idempotency_key(key):
         key = new_idempotency_key()
+    try:
+        attachments: list[Any] = holding.held_uploads(token=held_token) if held_token else []
+    except holding.HoldingExpired:  # expired between the two reads of this request
+        form.add_error("attachments", _("Tệp đính kèm đã hết hạn lưu tạm. Vui lòng chọn lại tệp."))
+        return _submit_page(request, form, held=[], behalf_form=behalf_form)
+    intake = _intake_data(
+        data, key=key, attachments=attachments, account=account, behalf_form=behalf_form
+    )
+    if step == "preview":
+        try:
+            validate_intake(intake)
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.fields, exc.message)
+            return _submit_page(request, form, held=held, behalf_form=behalf_form)
+        return _preview_page(request, form, held_token, held)
     address = ratelimit.client_address(request)
     if ratelimit.exceeded("submit-ip", address, ratelimit.SUBMISSIONS) and not (
         Submission.objects.filter(idempotency_key=f"web:{key}").exists()
@@ -160,43 +327,16 @@ def submit(request: HttpRequest) -> HttpResponse:
         form.add_error(
             None, _("Bạn đã gửi nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau.")
         )
-        return _submit_page(request, form, files_dropped=files_dropped)
+        return _submit_page(request, form, held=held, behalf_form=behalf_form)
     try:
-        result = submission_intake(
-            data=IntakeData(
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                submitter_name=data["submitter_name"],
-                channel=Channel.WEB if behalf_form is None else Channel.INTERMEDIARY,
-                field_id=data["field"],
-                phone=data["phone"],
-                email=data["email"],
-                submitter_type=data["submitter_type"] or SubmitterType.PERSON,
-                organisation_name=data["organisation_name"],
-                submitter_address=data["submitter_address"],
-                id_number=data["id_number"],
-                is_anonymous=data["is_anonymous"],
-                # In "gửi hộ" the person's consent is the intermediary's confirmation, which
-                # BehalfForm has required.
-                consent=data["consent"] if behalf_form is None else True,
-                address=data["address"],
-                province_id=data["province"],
-                commune_id=data["commune"],
-                account=account if behalf_form is None else None,
-                intermediary=account if behalf_form is not None else None,
-                intermediary_note=(
-                    behalf_form.cleaned_data["intermediary_note"] if behalf_form else ""
-                ),
-                idempotency_key=f"web:{key}",
-                attachments=data["attachments"],
-            )
-        )
+        result = submission_intake(data=intake)
     except ValidationFailed as exc:
         form.add_service_errors(exc.fields, exc.message)
-        return _submit_page(request, form, files_dropped=files_dropped, behalf_form=behalf_form)
+        return _submit_page(request, form, held=held, behalf_form=behalf_form)
     if result.created:
         ratelimit.record("submit-ip", address, ratelimit.SUBMISSION_WINDOW)
+    if held_token:
+        holding.holding_release(token=held_token)
     code = result.submission.tracking_code
     access.keep_receipt(request, code, result.access_token)
     access.grant(request, result.case)
@@ -458,10 +598,14 @@ def _case_action(request: HttpRequest, case: Case, action: str) -> HttpResponse:
 PAGE_SIZE = 20
 
 
-def published_list(request: HttpRequest) -> HttpResponse:
+def _published_filters(request: HttpRequest) -> tuple[PublishedFilterForm, dict[str, Any]]:
     form = PublishedFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    cases = search_published(
+    return form, data
+
+
+def _search(data: dict[str, Any]) -> Any:
+    return search_published(
         q=data.get("q") or "",
         field_id=data.get("field"),
         province_id=data.get("province"),
@@ -470,13 +614,52 @@ def published_list(request: HttpRequest) -> HttpResponse:
         since=data.get("since"),
         until=data.get("until"),
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def published_list(request: HttpRequest) -> HttpResponse:
+    form, data = _published_filters(request)
+    cases = _search(data)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "portal/published_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": any(data.values())},
+    query.pop("view", None)
+    # The list is the default and works without JavaScript; the map is a second view of the
+    # same filters, drawn from ``published_map``.
+    view = "map" if request.GET.get("view") == "map" else "list"
+    context: dict[str, Any] = {
+        "form": form,
+        "query": query.urlencode(),
+        "filtered": any(data.values()),
+        "view": view,
+    }
+    if view == "map":
+        context["map_url"] = f"{reverse('portal:published_map')}?{query.urlencode()}"
+    else:
+        context["page"] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/published_list.html", context)
+
+
+@require_GET
+def published_map(request: HttpRequest) -> JsonResponse:
+    """Clusters of the published answers that have a public place, with the list's filters."""
+    _form, data = _published_filters(request)
+    zoom = request.GET.get("zoom", "6")
+    bbox = None
+    if request.GET.get("bbox"):
+        try:
+            bbox = parse_bbox(request.GET["bbox"])
+        except ValueError:
+            return JsonResponse(
+                {
+                    "code": "invalid_bbox",
+                    "message": _(
+                        "Vùng bản đồ không hợp lệ: cần 4 số “kinh độ nhỏ nhất, vĩ độ nhỏ nhất, "
+                        "kinh độ lớn nhất, vĩ độ lớn nhất”."
+                    ),
+                },
+                status=422,
+            )
+    return JsonResponse(
+        published_clusters(cases=_search(data), zoom=int(zoom) if zoom.isdigit() else 6, bbox=bbox)
     )
 
 
@@ -495,5 +678,7 @@ def published_detail(request: HttpRequest, tracking_code: str) -> HttpResponse:
             "case": case,
             "code": format_tracking_code(code),
             "answer": approved_answer(case),
+            "point": public_location(case_id=case.pk),
+            "point_radius": PUBLIC_RADIUS_M,
         },
     )

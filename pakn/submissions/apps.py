@@ -7,3 +7,6 @@ class SubmissionsConfig(AppConfig):
     name = "pakn.submissions"
     label = "submissions"
     verbose_name = "Phản ánh, kiến nghị"
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 - registers the periodic jobs

@@ -112,6 +112,8 @@ class Submission(models.Model):
         verbose_name = _("phản ánh, kiến nghị")
         verbose_name_plural = _("phản ánh, kiến nghị")
         ordering = ["-created_at"]
+        # Map drill-downs (inbox ``bbox``, public clusters) range over latitude first.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="submission_map_latlng")]
 
     def __str__(self) -> str:
         return f"{self.display_code} — {self.title}"

@@ -132,12 +132,19 @@ def _page(
     javascript: bool = True,
     viewport: dict[str, int] = PHONE,
     inject_axe: bool = False,
+    **context_options: Any,
 ):
     # bypass_csp only so the accessibility check can inject axe-core; elsewhere the pages' own
     # scripts must work under the Content Security Policy, and any violation is collected.
     context = browser.new_context(
-        viewport=viewport, locale="vi-VN", java_script_enabled=javascript, bypass_csp=inject_axe
+        viewport=viewport,
+        locale="vi-VN",
+        java_script_enabled=javascript,
+        bypass_csp=inject_axe,
+        **context_options,
     )
+    # No network in tests: map tiles never load, and the maps must work without them.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(15000)
     page.csp_errors = []  # type: ignore[attr-defined]
@@ -191,18 +198,47 @@ def test_citizen_submits_tracks_replies_reads_answer_and_rates_on_a_phone(
     page = _page(browser)
     page.goto(f"{live_server.url}/submit/")
     _fill_submission(page, _photo(tmp_path), javascript=True, field_id=world.field_id)
-    page.click("button[data-once]")
-    # Preview and confirm: the dialog repeats what will be sent.
-    assert "Trần Thị Bình" in page.inner_text("#confirm-dialog")
-    assert "1 tệp" in page.inner_text("#confirm-dialog")
-    _shot(page, "submit-confirm")
-    page.click("button[data-confirm]")
+    # A tap places the pin, another moves it; the hidden inputs follow (tiles are blocked).
+    page.click("#pin-map")
+    first = page.input_value("#id_latitude")
+    assert first and page.input_value("#id_longitude")
+    page.click("#pin-map", position={"x": 230, "y": 190})  # clear of the zoom buttons
+    assert page.input_value("#id_latitude") != first
+    assert "Đã đặt ghim" in page.inner_text("[data-pin-status]")
+    pinned = (float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude")))
+    _shot(page, "submit-pin")
+    page.click("button[name=step][value=preview]")
+    page.wait_for_selector("#preview-title")
+    # The preview shows exactly what will be sent; nothing is sent yet.
+    preview = page.inner_text("main")
+    for shown in (
+        "Trần Thị Bình",
+        "Đèn đường hỏng trên đường Lê Lợi",
+        "anh-den-duong.jpg",
+        "12 Lê Lợi",
+    ):
+        assert shown in preview
+    assert page.locator("#preview img").count() == 1
+    assert page.locator(".leaflet-marker-icon").count() == 1
+    assert Submission.objects.count() == 0
+    _shot(page, "submit-preview")
+    # "Sửa" goes back with everything, the pin and the held photo included.
+    page.click("button[name=step][value=edit]")
+    page.wait_for_selector("#pin-map")
+    assert page.input_value("#id_title") == "Đèn đường hỏng trên đường Lê Lợi"
+    assert float(page.input_value("#id_latitude")) == pytest.approx(pinned[0])
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 1  # the pin is back
+    assert "anh-den-duong.jpg" in page.inner_text(".held")
+    page.click("button[name=step][value=preview]")
+    page.wait_for_selector("#preview-title")
+    page.dblclick("button[name=step][value=send]")  # a double click still sends once
     page.wait_for_url(re.compile(r"/submit/done/"))
     code = page.inner_text("#tracking-code").strip()
     assert page.locator(".qr svg").count() == 1
     _shot(page, "submit-done")
     submission = Submission.objects.get()
     assert submission.attachments.count() == 1 and submission.commune_id is not None
+    assert (submission.latitude, submission.longitude) == pytest.approx(pinned)
 
     page.click("text=Theo dõi phản ánh")
     page.wait_for_url(re.compile(r"/track/\?code="))
@@ -248,28 +284,64 @@ def test_the_same_submission_works_with_javascript_off(
     page = _page(browser, javascript=False)
     page.goto(f"{live_server.url}/submit/")
     _fill_submission(page, _photo(tmp_path), javascript=False, field_id=world.field_id)
-    # The province round trip keeps what was typed; the file must be chosen again.
+    # The province round trip keeps what was typed; the map is not there, the address is.
     assert page.input_value("#id_title") == "Đèn đường hỏng trên đường Lê Lợi"
-    page.click("button[data-once]")
+    assert not page.is_visible("#pin-map")
+    page.click("button[name=step][value=preview]")
+    page.wait_for_selector("#preview-title")
+    assert "anh-den-duong.jpg" in page.inner_text("main")
+    assert Submission.objects.count() == 0
+    _shot(page, "submit-preview-nojs")
+    page.click("button[name=step][value=edit]")
+    page.wait_for_load_state()
+    assert "anh-den-duong.jpg" in page.inner_text(".held")
+    page.click("button[name=step][value=preview]")
+    page.wait_for_selector("#preview-title")
+    page.click("button[name=step][value=send]")
     page.wait_for_url(re.compile(r"/submit/done/"))
     assert Case.objects.count() == 1
-    assert Submission.objects.get().attachments.count() == 1
+    submission = Submission.objects.get()
+    assert submission.attachments.count() == 1 and submission.latitude is None
     page.click("text=Theo dõi phản ánh")
     page.wait_for_load_state()
     assert "Chờ tiếp nhận" in page.inner_text("main")
 
 
+def test_use_my_location_places_the_pin_and_remove_pin_clears_it(browser, live_server, world):
+    page = _page(
+        browser,
+        geolocation={"latitude": 21.853142, "longitude": 106.761234},
+        permissions=["geolocation"],
+    )
+    page.goto(f"{live_server.url}/submit/")
+    page.click("button[data-pin-locate]")
+    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    assert page.input_value("#id_latitude") == "21.853142"
+    assert page.input_value("#id_longitude") == "106.761234"
+    page.click("button[data-pin-clear]")
+    assert page.input_value("#id_latitude") == "" and page.input_value("#id_longitude") == ""
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 0
+    # Keyboard only: focus the map, move it with the arrows, pin its centre.
+    page.focus("#pin-map")
+    page.keyboard.press("ArrowRight")
+    page.click("button[data-pin-center]")
+    assert page.input_value("#id_latitude") != ""
+    assert page.csp_errors == []
+
+
 def test_pages_have_no_serious_accessibility_violations_and_are_captured(
-    browser, live_server, world
+    browser, live_server, world, places, tmp_path
 ):
     from tests.cases.conftest import drive
 
-    case = drive(world, world.new_case(), "published")
+    case = drive(world, world.new_case(latitude=21.853142, longitude=106.761234), "published")
     pages = {
         "home": "/",
         "submit": "/submit/",
+        "submit-preview": None,  # reached by filling the form, below
         "track": "/track/",
         "published": "/published/",
+        "published-map": "/published/?view=map",
         "published-detail": f"/published/{case.submission.tracking_code}/",
     }
     axe = _axe_script()
@@ -277,15 +349,33 @@ def test_pages_have_no_serious_accessibility_violations_and_are_captured(
     for viewport in (PHONE, DESKTOP):
         page = _page(browser, viewport=viewport, inject_axe=True)
         for name, path in pages.items():
-            page.goto(f"{live_server.url}{path}")
+            if path is None:
+                page.goto(f"{live_server.url}/submit/")
+                _fill_submission(page, _photo(tmp_path), javascript=True, field_id=world.field_id)
+                page.click("#pin-map")
+                page.click("button[name=step][value=preview]")
+                page.wait_for_selector("#preview-title")
+            else:
+                page.goto(f"{live_server.url}{path}")
+            if name == "published-map":
+                # Markers come from the clustering endpoint; each links to its answer.
+                page.wait_for_selector(".map-cluster")
+                assert "1 câu trả lời có vị trí" in page.inner_text("[data-map-count]")
+                page.click(".map-cluster")
+                link = page.wait_for_selector(".map-popup a")
+                assert link.get_attribute("href") == f"/published/{case.submission.tracking_code}/"
+            if name == "published-detail":
+                page.wait_for_selector("#h-place")
+                assert page.locator("path.leaflet-interactive").count() == 1  # the ~100 m circle
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             _shot(page, name)
-            if axe is None or viewport is DESKTOP:
+            if axe is None:
                 continue
             page.add_script_tag(content=axe)
             result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
             problems += [
-                f"{name}: {v['id']} ({v['impact']}) {v['help']}"
+                f"{name} at {viewport['width']}: {v['id']} ({v['impact']}) {v['help']} "
+                f"{[n['target'] for n in v['nodes']][:3]}"
                 for v in result["violations"]
                 if v["impact"] in ("serious", "critical")
             ]

@@ -93,7 +93,7 @@ def test_invalid_post_keeps_typed_values_and_ties_vietnamese_errors_to_fields(cl
     assert 'value="abc"' in html
     assert "Đèn đường trước số 12 Lê Lợi" in html
     assert 'value="Trần Thị Bình"' in html
-    assert "vui lòng chọn lại tệp" in html
+    assert "anh-den-duong.jpg" in html and "không cần chọn lại" in html
     assert f'value="{submit_data["idempotency_key"]}"' in html
 
 

@@ -26,7 +26,7 @@
   var mapNode = document.getElementById("an-map");
   if (!mapNode || !window.L) { return; }
   var map = window.L.map(mapNode).setView([16.2, 106.5], 5);
-  window.L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+  window.L.tileLayer(mapNode.dataset.tileUrl, {
     maxZoom: 18, attribution: "&copy; OpenStreetMap"
   }).addTo(map);
   var layer = window.L.layerGroup().addTo(map);
@@ -40,9 +40,22 @@
         var size = Math.round(24 + Math.min(40, Math.sqrt(c.count) * 3));
         var icon = window.L.divIcon({ className: "", html: '<div class="an-cluster" style="width:' + size + "px;height:" + size + 'px">' + c.count + "</div>", iconSize: [size, size] });
         var marker = window.L.marker([c.lat, c.lng], { icon: icon, title: c.count + " phản ánh", keyboard: true });
-        marker.on("click", function () { map.fitBounds(c.bounds); });
+        // The cluster's cases in the inbox (drill-down with its bounding box), or a closer look.
+        var popup = document.createElement("p");
+        var open = document.createElement("a");
+        open.href = c.link;
+        open.textContent = mapNode.dataset.openLabel + " (" + c.count + ")";
+        var zoom = document.createElement("button");
+        zoom.type = "button";
+        zoom.textContent = mapNode.dataset.zoomLabel;
+        zoom.addEventListener("click", function () { map.closePopup(); map.fitBounds(c.bounds); });
+        popup.appendChild(open);
+        popup.appendChild(document.createElement("br"));
+        popup.appendChild(zoom);
+        marker.bindPopup(popup);
         layer.addLayer(marker);
-        bounds.push([c.lat, c.lng]);
+        // A cell, not its centre: a coarse cluster merges places that the next zoom separates.
+        bounds.push(c.bounds[0], c.bounds[1]);
       });
       if (first && bounds.length) { map.fitBounds(bounds, { maxZoom: 11, padding: [20, 20] }); }
       first = false;

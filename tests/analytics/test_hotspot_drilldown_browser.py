@@ -1,0 +1,73 @@
+"""The dashboard's hot-spot map drills down in a real browser: a cluster's popup links to the
+inbox filtered by its bounding box, and the inbox lists exactly the located cases inside."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.analytics.conftest import Data
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _local_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_hot_spot_cluster_opens_the_inbox_for_its_area(live_server, data: Data):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is missing")
+    client = Client()
+    client.force_login(data.world.supervisor)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+                context.route(
+                    re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda r: r.abort()
+                )
+                context.add_cookies(
+                    [
+                        {
+                            "name": settings.SESSION_COOKIE_NAME,
+                            "value": cookie,
+                            "url": live_server.url,
+                        }
+                    ]
+                )
+                page = context.new_page()
+                page.set_default_timeout(15000)
+                page.goto(live_server.url + "/backoffice/analytics/?from=2026-02&to=2026-03")
+                page.wait_for_selector(".an-cluster")
+                page.locator(".an-cluster").first.click()
+                page.locator(".leaflet-popup-content a").click()
+                page.wait_for_url(re.compile(r"/backoffice/\?.*bbox="))
+                result["url"] = page.url
+                result["rows"] = page.locator("tr.case-row").count()
+                result["notice"] = page.inner_text("main")
+                browser.close()
+        except Exception as exc:  # reported to the test thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=90)
+    if "error" in result:
+        raise result["error"]
+    assert "Chỉ các hồ sơ có vị trí trong vùng" in result["notice"]
+    assert result["rows"] == 2  # the two Lạng Sơn cases of the fixture, nothing else
