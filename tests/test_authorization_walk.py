@@ -142,6 +142,11 @@ POLICIES: dict[str, list[Probe]] = {
     "submit/done/<str:code>/": [
         get(lambda c: f"/submit/done/{c['case'].submission.tracking_code}/", everyone(HIDDEN)),
     ],
+    "published/map.json": [get(const("/published/map.json"), everyone(OK))],
+    # A held upload is shown only through the signed token of the form that holds it.
+    "submit/held/<str:token>/<int:index>/": [
+        get(const("/submit/held/gia-mao/0/"), everyone(HIDDEN))
+    ],
     "stats/": [get(const("/stats/"), everyone(OK))],
     # Back office
     "backoffice/login/": [get(const("/backoffice/login/"), everyone(OK))],
