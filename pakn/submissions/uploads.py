@@ -14,6 +14,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 from pakn.core.errors import ValidationFailed
 
@@ -71,27 +72,28 @@ def _office_zip(content: bytes, name: str) -> tuple[str, str]:
         infos = archive.infolist()
     except zipfile.BadZipFile:
         raise ValidationFailed(
-            f"Tệp “{name}” bị hỏng.", fields={"attachments": "Tệp hỏng."}
+            _("Tệp “%(name)s” bị hỏng.") % {"name": name}, fields={"attachments": _("Tệp hỏng.")}
         ) from None
     total = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
     if total > MAX_ZIP_TOTAL or total / compressed > MAX_ZIP_RATIO:
         raise ValidationFailed(
-            f"Tệp “{name}” có dấu hiệu nén bất thường và bị từ chối.",
-            fields={"attachments": "Tệp bị từ chối."},
+            _("Tệp “%(name)s” có dấu hiệu nén bất thường và bị từ chối.") % {"name": name},
+            fields={"attachments": _("Tệp bị từ chối.")},
         )
     names = {i.filename for i in infos}
     if "[Content_Types].xml" in names:
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             raise ValidationFailed(
-                f"Tệp “{name}” chứa macro và bị từ chối.", fields={"attachments": "Tệp chứa macro."}
+                _("Tệp “%(name)s” chứa macro và bị từ chối.") % {"name": name},
+                fields={"attachments": _("Tệp chứa macro.")},
             )
         for prefix, kind in OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 return kind
     raise ValidationFailed(
-        f"Tệp “{name}” không phải ảnh, PDF hoặc văn bản Office.",
-        fields={"attachments": "Loại tệp không hỗ trợ."},
+        _("Tệp “%(name)s” không phải ảnh, PDF hoặc văn bản Office.") % {"name": name},
+        fields={"attachments": _("Loại tệp không hỗ trợ.")},
     )
 
 
@@ -112,7 +114,8 @@ def _reencode_image(content: bytes, content_type: str, name: str) -> bytes:
             return out.getvalue()
     except (OSError, Image.DecompressionBombError, SyntaxError):
         raise ValidationFailed(
-            f"Ảnh “{name}” bị hỏng hoặc quá lớn.", fields={"attachments": "Ảnh không đọc được."}
+            _("Ảnh “%(name)s” bị hỏng hoặc quá lớn.") % {"name": name},
+            fields={"attachments": _("Ảnh không đọc được.")},
         ) from None
 
 
@@ -122,8 +125,9 @@ def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
         return []
     if len(items) > settings.PAKN_MAX_ATTACHMENTS:
         raise ValidationFailed(
-            f"Chỉ gửi được tối đa {settings.PAKN_MAX_ATTACHMENTS} tệp.",
-            fields={"attachments": "Quá nhiều tệp."},
+            _("Chỉ gửi được tối đa %(pakn_max_attachments)s tệp.")
+            % {"pakn_max_attachments": settings.PAKN_MAX_ATTACHMENTS},
+            fields={"attachments": _("Quá nhiều tệp.")},
         )
     limit = settings.PAKN_MAX_UPLOAD_MB * 1024 * 1024
     checked = []
@@ -132,16 +136,20 @@ def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
         content = item.read(limit + 1)
         if len(content) > limit:
             raise ValidationFailed(
-                f"Tệp “{name}” lớn hơn {settings.PAKN_MAX_UPLOAD_MB} MB.",
-                fields={"attachments": "Tệp quá lớn."},
+                _("Tệp “%(name)s” lớn hơn %(pakn_max_upload_mb)s MB.")
+                % {"name": name, "pakn_max_upload_mb": settings.PAKN_MAX_UPLOAD_MB},
+                fields={"attachments": _("Tệp quá lớn.")},
             )
         if not content:
-            raise ValidationFailed(f"Tệp “{name}” rỗng.", fields={"attachments": "Tệp rỗng."})
+            raise ValidationFailed(
+                _("Tệp “%(name)s” rỗng.") % {"name": name}, fields={"attachments": _("Tệp rỗng.")}
+            )
         kind = sniff(content[:32])
         if kind is None:
             raise ValidationFailed(
-                f"Tệp “{name}” không phải ảnh (JPG, PNG, WebP), PDF hoặc văn bản Office.",
-                fields={"attachments": "Loại tệp không hỗ trợ."},
+                _("Tệp “%(name)s” không phải ảnh (JPG, PNG, WebP), PDF hoặc văn bản Office.")
+                % {"name": name},
+                fields={"attachments": _("Loại tệp không hỗ trợ.")},
             )
         content_type, extension = kind
         if content_type == "application/zip":
@@ -150,8 +158,8 @@ def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
             content = _reencode_image(content, content_type, name)
         elif content_type == "application/pdf" and _pdf_has_script(content):
             raise ValidationFailed(
-                f"Tệp PDF “{name}” chứa mã lệnh và bị từ chối.",
-                fields={"attachments": "PDF chứa mã lệnh."},
+                _("Tệp PDF “%(name)s” chứa mã lệnh và bị từ chối.") % {"name": name},
+                fields={"attachments": _("PDF chứa mã lệnh.")},
             )
         checked.append(CheckedUpload(name, content, content_type, extension))
     return checked
