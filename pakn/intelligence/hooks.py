@@ -96,5 +96,13 @@ def topics_refresh_job() -> None:
 
 @periodic("intelligence.classifier_retrain", every=timedelta(days=1))
 def classifier_retrain_job() -> None:
-    """Nightly: a new version for each task whose labels changed since its latest version."""
-    services.classifier_retrain_if_needed(triggered_by="lịch chạy hằng đêm")
+    """Daily: a new version for each task whose labels changed since its latest version."""
+    services.classifier_retrain_if_needed(triggered_by="lịch chạy hằng ngày")
+
+
+@periodic("intelligence.moderation_retrain", every=timedelta(minutes=15))
+def moderation_retrain_job() -> None:
+    """Moderators' decisions reach the moderation model within minutes, not a day."""
+    services.classifier_retrain_if_needed(
+        triggered_by="lịch chạy 15 phút", tasks=[ClassifierTask.MODERATION]
+    )

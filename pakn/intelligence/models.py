@@ -163,6 +163,11 @@ class ClassifierTask(models.TextChoices):
     KIND = "kind", _("Loại phản ánh")
     FIELD = "field", _("Lĩnh vực")
     AGENCY = "agency", _("Cơ quan có thẩm quyền")
+    MODERATION = "moderation", _("Kiểm duyệt nội dung")
+
+
+# The tasks of the text classifier (``classifier.py``); moderation has its own small model.
+TEXT_TASKS = (ClassifierTask.KIND, ClassifierTask.FIELD, ClassifierTask.AGENCY)
 
 
 class VersionStatus(models.TextChoices):

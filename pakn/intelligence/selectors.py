@@ -13,7 +13,7 @@ from pakn.cases.models import Case, CaseEvent
 from pakn.submissions.models import Kind
 from pakn.taxonomy.models import Field
 
-from .models import ClassifierTask, ClassifierVersion, VersionStatus
+from .models import TEXT_TASKS, ClassifierTask, ClassifierVersion, ModerationLabel, VersionStatus
 
 STARTER_PATH = Path(__file__).parent / "data" / "starter_examples.csv"
 # Below this many labels of its own, a deployment also learns from the starter examples.
@@ -47,8 +47,18 @@ def training_examples(*, task: str) -> list[Example]:
       (the agency chosen). Automatic routing by the AI is not a label, so the model never learns
       from its own guesses; an agency accepting an auto-routed case is.
 
+    - ``moderation``: every moderator's decision (``ModerationLabel``: a confirmed or dismissed
+      flag, ``ok`` for a dismissed one).
+
     Labels of inactive fields or agencies are left out (they can no longer be suggested).
     """
+    if task == ClassifierTask.MODERATION:
+        return [
+            Example(f"moderation:{pk}", text, label, at)
+            for pk, text, label, at in ModerationLabel.objects.order_by("pk").values_list(
+                "pk", "text", "label", "created_at"
+            )
+        ]
     if task in (ClassifierTask.KIND, ClassifierTask.FIELD):
         rows = (
             Case.objects.filter(classified_at__isnull=False)
@@ -152,11 +162,15 @@ def starter_examples(*, task: str, path: Path | None = None) -> list[Example]:
     raise ValueError(f"unknown classifier task {task!r}")
 
 
-def active_version_ids() -> dict[str, int]:
-    """Task → id of its active version: the one cheap query made at every intake."""
-    return dict(
-        ClassifierVersion.objects.filter(status=VersionStatus.ACTIVE).values_list("task", "pk")
-    )
+def active_version_keys() -> dict[str, tuple[int, str]]:
+    """Text task → (id, checksum) of its active version: the one cheap query made at every
+    intake. The checksum recognises a version even where ids are reused (test databases)."""
+    return {
+        task: (pk, sha)
+        for task, pk, sha in ClassifierVersion.objects.filter(
+            status=VersionStatus.ACTIVE, task__in=TEXT_TASKS
+        ).values_list("task", "pk", "artifact_sha256")
+    }
 
 
 def latest_version(*, task: str) -> ClassifierVersion | None:

@@ -12,7 +12,8 @@ import logging
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from pakn.cases.rules import allowed_from, can_act
 from pakn.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from pakn.ops.steps import step
 
-from . import classifier, selectors
+from . import classifier, moderation, selectors
 from .models import ClassifierTask, ClassifierVersion, DuplicateLabel, VersionStatus
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,48 @@ def model_from_bytes(data: bytes | memoryview) -> classifier.TextClassifier:
         return classifier.load(path)
 
 
+@dataclass(frozen=True)
+class _Learner:
+    """How one kind of model is fitted, applied, stored and read back."""
+
+    pipeline: str
+    fit: Callable[[list[str], list[str], dict[str, Any]], Any]
+    predict: Callable[[Any, list[str]], list[str]]
+    dump: Callable[[Any], bytes]
+    load: Callable[[bytes | memoryview], Any]
+    min_examples: int = 2
+
+
+def _fit_text(texts: list[str], labels: list[str], params: dict[str, Any]) -> Any:
+    return classifier.build_pipeline(**params).fit(texts, labels)
+
+
+_TEXT = _Learner(
+    pipeline=classifier.MODEL_VERSION,
+    fit=_fit_text,
+    predict=lambda model, texts: [str(p) for p in model.predict(texts)],
+    dump=model_bytes,
+    load=model_from_bytes,
+)
+_MODERATION = _Learner(
+    pipeline=moderation.MODEL_VERSION,
+    fit=lambda texts, labels, params: moderation.ModerationModel(texts, labels),
+    predict=lambda model, texts: [str(p) for p in model.pipeline.predict(texts)],
+    dump=moderation.save_bytes,
+    load=moderation.load_bytes,
+    min_examples=moderation.MIN_TRAINING_LABELS,
+)
+
+
+def _learner(task: str) -> _Learner:
+    return _MODERATION if task == ClassifierTask.MODERATION else _TEXT
+
+
 def _scores(
-    model: classifier.TextClassifier, texts: Sequence[str], truth: Sequence[str]
+    learner: _Learner, model: Any, texts: list[str], truth: list[str]
 ) -> tuple[float, float, dict[str, float]]:
     """macro-F1 over the labels of the held-out set, accuracy, and F1 per label."""
-    predicted = [str(p) for p in model.predict(list(texts))]
+    predicted = learner.predict(model, texts)
     labels = sorted(set(truth))
     per_class = f1_score(truth, predicted, labels=labels, average=None, zero_division=0)
     return (
@@ -81,9 +119,9 @@ def _scores(
 def classifier_train(
     *, task: str, triggered_by: str, force_activate: bool = False, **params: Any
 ) -> ClassifierVersion:
-    """Train a new version of one task's classifier from the labels (see
-    ``selectors.training_examples``), plus the starter set while the deployment has fewer than
-    ``selectors.STARTER_UNTIL`` labels of its own.
+    """Train a new version of one task's model from the labels (see
+    ``selectors.training_examples``), plus, for the text tasks, the starter set while the
+    deployment has fewer than ``selectors.STARTER_UNTIL`` labels of its own.
 
     The new version is measured on the held-out examples, and so is the active version; it
     becomes active only when it is at least as good (macro-F1) or when ``force_activate``;
@@ -91,20 +129,24 @@ def classifier_train(
     """
     if task not in ClassifierTask.values:
         raise ValueError(f"unknown classifier task {task!r}")
+    learner = _learner(task)
     own = selectors.training_examples(task=task)
-    starter = selectors.starter_examples(task=task) if len(own) < selectors.STARTER_UNTIL else []
+    starter = (
+        selectors.starter_examples(task=task)
+        if task != ClassifierTask.MODERATION and len(own) < selectors.STARTER_UNTIL
+        else []
+    )
     examples = own + starter
     holdout = [e for e in examples if in_holdout(e.key)]
     train = [e for e in examples if not in_holdout(e.key)]
-    if len({e.label for e in train}) < 2:
+    if len({e.label for e in train}) < 2 or len(train) < learner.min_examples:
         raise NotEnoughData(
-            f"Chưa đủ dữ liệu để huấn luyện “{ClassifierTask(task).label}”: cần mẫu của ít nhất "
-            f"hai nhãn (hiện có {len(examples)} mẫu)."
+            f"Chưa đủ dữ liệu để huấn luyện “{ClassifierTask(task).label}”: cần ít nhất "
+            f"{learner.min_examples} mẫu của ít nhất hai nhãn (hiện có {len(examples)} mẫu)."
         )
-    model = classifier.build_pipeline(**params)
     with threadpool_limits(limits=1):
         start = time.perf_counter()
-        model.fit([e.text for e in train], [e.label for e in train])
+        model = learner.fit([e.text for e in train], [e.label for e in train], params)
         seconds = time.perf_counter() - start
         macro_f1 = accuracy = None
         per_class: dict[str, float] = {}
@@ -116,18 +158,18 @@ def classifier_train(
         )
         if holdout:
             texts, truth = [e.text for e in holdout], [e.label for e in holdout]
-            macro_f1, accuracy, per_class = _scores(model, texts, truth)
+            macro_f1, accuracy, per_class = _scores(learner, model, texts, truth)
             if active is not None:
                 try:
-                    active_f1 = _scores(model_from_bytes(active.artifact), texts, truth)[0]
+                    active_f1 = _scores(learner, learner.load(active.artifact), texts, truth)[0]
                 except ValueError:
                     active_f1 = None  # written by an older pipeline: it cannot run any more
     activate, decision = _decide(force_activate, active, holdout, macro_f1, active_f1)
     last_at = max((e.at for e in own if e.at is not None), default=None)
     version = _store(
         task=task,
-        model=model,
-        pipeline=classifier.MODEL_VERSION,
+        data=learner.dump(model),
+        pipeline=learner.pipeline,
         n_examples=len(train),
         n_holdout=len(holdout),
         n_labels=len(own),
@@ -177,8 +219,7 @@ def _decide(
     )
 
 
-def _store(*, task: str, model: classifier.TextClassifier, **fields: Any) -> ClassifierVersion:
-    data = model_bytes(model)
+def _store(*, task: str, data: bytes, **fields: Any) -> ClassifierVersion:
     for _attempt in range(3):
         number = (
             ClassifierVersion.objects.filter(task=task).aggregate(n=Max("number"))["n"] or 0
@@ -215,17 +256,19 @@ def has_new_labels(*, task: str) -> bool:
     """Whether the labels changed since the task's latest version (or it has none, or it was
     built by another version of the pipeline)."""
     latest = selectors.latest_version(task=task)
-    if latest is None or latest.pipeline != classifier.MODEL_VERSION:
+    if latest is None or latest.pipeline != _learner(task).pipeline:
         return True
     own = selectors.training_examples(task=task)
     last_at = max((e.at for e in own if e.at is not None), default=None)
     return len(own) != latest.n_labels or last_at != latest.last_label_at
 
 
-def classifier_retrain_if_needed(*, triggered_by: str) -> list[ClassifierVersion]:
+def classifier_retrain_if_needed(
+    *, triggered_by: str, tasks: Sequence[str] = tuple(ClassifierTask.values)
+) -> list[ClassifierVersion]:
     """Train each task whose labels changed since its latest version; nothing otherwise."""
     created = []
-    for task in ClassifierTask.values:
+    for task in tasks:
         if not has_new_labels(task=task):
             log.info("classifier %s: no new labels, not retrained", task)
             continue

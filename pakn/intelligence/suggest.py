@@ -26,6 +26,7 @@ TOP_K = 3
 @dataclass(frozen=True)
 class LoadedModel:
     version_id: int
+    sha256: str
     number: int
     model: classifier.TextClassifier
 
@@ -40,14 +41,14 @@ _models: dict[str, LoadedModel] = {}
 
 def active_models() -> dict[str, LoadedModel]:
     """Task → its active model, reloaded when the active version changed."""
-    ids = selectors.active_version_ids()
+    keys = selectors.active_version_keys()
     with _lock:
         for task in list(_models):
-            if task not in ids:
+            if task not in keys:
                 del _models[task]
-        for task, version_id in ids.items():
+        for task, (version_id, sha256) in keys.items():
             loaded = _models.get(task)
-            if loaded is not None and loaded.version_id == version_id:
+            if loaded is not None and (loaded.version_id, loaded.sha256) == (version_id, sha256):
                 continue
             row = ClassifierVersion.objects.filter(pk=version_id).values_list("number", "artifact")
             found = next(iter(row), None)
@@ -58,7 +59,7 @@ def active_models() -> dict[str, LoadedModel]:
             except ValueError:
                 _models.pop(task, None)  # an older pipeline's file: suggest nothing until retrained
                 continue
-            _models[task] = LoadedModel(version_id, found[0], model)
+            _models[task] = LoadedModel(version_id, sha256, found[0], model)
         return dict(_models)
 
 

@@ -204,3 +204,24 @@ def test_only_a_submitted_case_is_auto_routed(small: World) -> None:
     case = small.new_case(field_id=None)
     S.case_accept(case=case, actor=small.superadmin)
     assert not S.case_auto_route(case=case, to_agency=small.b, confidence=0.99, model_version="x")
+
+
+def test_moderators_decisions_train_a_versioned_moderation_model(world: World) -> None:
+    from pakn.intelligence import moderation
+    from pakn.intelligence.models import ModerationLabel
+
+    ModerationLabel.objects.bulk_create(
+        [ModerationLabel(text=f"Vay tiền nhanh giải ngân trong ngày, inbox ngay {i}", label="spam")
+         for i in range(15)]
+        + [ModerationLabel(text=f"Đèn đường khu phố {i} bị hỏng, đề nghị sửa", label="ok")
+           for i in range(15)]
+    )  # fmt: skip
+    hooks.moderation_retrain_job()
+    version = ClassifierVersion.objects.get(task="moderation")
+    assert version.status == VersionStatus.ACTIVE and version.n_labels == 30
+    assert version.pipeline == moderation.MODEL_VERSION and version.macro_f1 is not None
+    model = moderation.current_model()
+    assert model is not None and set(model.classes) == {"spam", "ok"}
+    hooks.moderation_retrain_job()  # no new decision: no new version
+    assert ClassifierVersion.objects.filter(task="moderation").count() == 1
+    assert suggest.active_models() == {}  # moderation is not a text-classifier suggestion
