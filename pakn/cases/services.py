@@ -1239,6 +1239,11 @@ def case_classify(
             for key in ("kind", "field")
             if case.suggestions.get(key)
         }
+        # Suggestions name fields by code; "chosen" does too, so the two compare directly.
+        chosen = {
+            "kind": submission.kind,
+            "field": submission.field.code if submission.field else None,
+        }
         append_event(
             case=case,
             action="classify",
@@ -1248,7 +1253,9 @@ def case_classify(
                 "before": before,
                 "after": after,
                 "suggested": suggested,
+                "chosen": chosen,
                 "corrected": before != after,
+                "suggestion_corrected": {k: v != chosen[k] for k, v in suggested.items()},
             },
         )
     return case

@@ -69,6 +69,8 @@ def test_choosing_another_kind_in_the_back_office_becomes_a_training_label(
     assert (example.key, example.label) == (f"case:{case.pk}", "recommendation")
     event = CaseEvent.objects.get(case=case, action="classify")
     assert event.data["suggested"] == {"kind": "report"} and event.data["corrected"] is True
+    assert event.data["chosen"] == {"kind": "recommendation", "field": "moi-truong"}
+    assert event.data["suggestion_corrected"] == {"kind": True}
 
 
 def test_accepting_the_suggested_agency_transfers_and_is_a_label(as_user, world: World) -> None:
