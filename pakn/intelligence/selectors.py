@@ -13,7 +13,14 @@ from pakn.cases.models import Case, CaseEvent
 from pakn.submissions.models import Kind
 from pakn.taxonomy.models import Field
 
-from .models import TEXT_TASKS, ClassifierTask, ClassifierVersion, ModerationLabel, VersionStatus
+from .models import (
+    TEXT_TASKS,
+    ClassifierTask,
+    ClassifierVersion,
+    DuplicateLabel,
+    ModerationLabel,
+    VersionStatus,
+)
 
 STARTER_PATH = Path(__file__).parent / "data" / "starter_examples.csv"
 # Below this many labels of its own, a deployment also learns from the starter examples.
@@ -175,3 +182,26 @@ def active_version_keys() -> dict[str, tuple[int, str]]:
 
 def latest_version(*, task: str) -> ClassifierVersion | None:
     return ClassifierVersion.objects.filter(task=task).defer("artifact").order_by("-number").first()
+
+
+def duplicate_label_pairs() -> list[tuple[str, str, int]]:
+    """Officers' verdicts on suggested duplicates as ``(text_a, text_b, 1 = same issue)``, the
+    latest verdict per pair, for evaluating the duplicate threshold (``duplicates_eval``)."""
+    latest: dict[tuple[int, int], tuple[str, str, int]] = {}
+    for a, b, same, title_a, body_a, title_b, body_b in DuplicateLabel.objects.order_by(
+        "pk"
+    ).values_list(
+        "case_id",
+        "other_id",
+        "is_duplicate",
+        "case__submission__title",
+        "case__submission__body",
+        "other__submission__title",
+        "other__submission__body",
+    ):
+        latest[(min(a, b), max(a, b))] = (
+            case_text(title_a, body_a),
+            case_text(title_b, body_b),
+            int(same),
+        )
+    return list(latest.values())

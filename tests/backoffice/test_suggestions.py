@@ -248,3 +248,33 @@ def test_a_handler_may_dismiss_but_not_merge(as_user, world: World) -> None:
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED and not DuplicateLabel.objects.exists()
+
+
+def test_officers_verdicts_evaluate_the_duplicate_threshold(as_user, world: World, capsys) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    same = world.new_case()
+    other = world.new_case(title="Đèn đường hỏng ở khu phố 3", body="Đèn tắt cả tháng nay.")
+    case = with_suggestions(
+        world.new_case(),
+        duplicates=[
+            {"case_id": same.pk, "similarity": 0.9},
+            {"case_id": other.pk, "similarity": 0.5},
+        ],
+    )
+    client = as_user(world.intake)
+    for target, verdict in ((other, "dismiss"), (same, "merge")):
+        client.post(
+            reverse("backoffice:review_duplicate", args=[case.pk]),
+            {
+                "duplicate_review-other": target.pk,
+                "duplicate_review-verdict": verdict,
+                "duplicate_review-confirm": "on",
+            },
+        )
+    assert sorted(p[2] for p in selectors.duplicate_label_pairs()) == [0, 1]
+    call_command("duplicates_eval", "--from-labels")
+    result = json.loads(capsys.readouterr().out)
+    assert result["pairs"] == 2 and result["auc"] == 1.0
