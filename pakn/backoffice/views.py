@@ -24,7 +24,7 @@ from pakn.accounts.models import Agency, Role, User
 from pakn.accounts.roles import role_map
 from pakn.cases import services
 from pakn.cases.models import AnswerAttachment, Case, CoordinationRequest, Outcome
-from pakn.cases.rules import available_actions, can_act
+from pakn.cases.rules import allowed_from, available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import format_tracking_code
@@ -385,7 +385,8 @@ def _suggestion_context(
     return {
         "suggested_ids": ids,
         "low_confidence": low,
-        "can_review": can_act(user, "classify", case),
+        # Role and state: a closed case shows its suggestions without the forms.
+        "can_review": can_act(user, "classify", case) and case.status in allowed_from("classify"),
         "agency_form": agency_form,
         "duplicate_form": duplicate_form,
     }

@@ -278,3 +278,17 @@ def test_officers_verdicts_evaluate_the_duplicate_threshold(as_user, world: Worl
     call_command("duplicates_eval", "--from-labels")
     result = json.loads(capsys.readouterr().out)
     assert result["pairs"] == 2 and result["auc"] == 1.0
+
+
+def test_a_finished_case_shows_suggestions_without_the_forms(as_user, world: World) -> None:
+    other = world.new_case()
+    case = with_suggestions(
+        world.new_case(),
+        agency=agency_suggestion(world),
+        duplicates=[{"case_id": other.pk, "similarity": 0.9}],
+    )
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    html = page(as_user(world.intake), case)
+    assert "Sở B — độ tin cậy 72%" in html
+    assert reverse("backoffice:review_agency", args=[case.pk]) not in html
+    assert reverse("backoffice:review_duplicate", args=[case.pk]) not in html
