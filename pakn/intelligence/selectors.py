@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from django.db.models import Count, Max
+
 from pakn.accounts.models import Agency
 from pakn.cases import routing
 from pakn.cases.models import Case, CaseEvent
@@ -167,6 +169,16 @@ def starter_examples(*, task: str, path: Path | None = None) -> list[Example]:
                 examples.append(Example(f"starter:{i}", row["text"], code))
         return examples
     raise ValueError(f"unknown classifier task {task!r}")
+
+
+def label_stats(*, task: str) -> tuple[int, datetime | None]:
+    """How many labels a task has and when the latest was given: what tells the scheduled jobs
+    whether anything is new. Moderation's is one aggregate (it is checked every 15 minutes)."""
+    if task == ClassifierTask.MODERATION:
+        stats = ModerationLabel.objects.aggregate(n=Count("pk"), last=Max("created_at"))
+        return stats["n"], stats["last"]
+    own = training_examples(task=task)
+    return len(own), max((e.at for e in own if e.at is not None), default=None)
 
 
 def active_version_keys() -> dict[str, tuple[int, str]]:

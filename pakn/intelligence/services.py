@@ -258,9 +258,8 @@ def has_new_labels(*, task: str) -> bool:
     latest = selectors.latest_version(task=task)
     if latest is None or latest.pipeline != _learner(task).pipeline:
         return True
-    own = selectors.training_examples(task=task)
-    last_at = max((e.at for e in own if e.at is not None), default=None)
-    return len(own) != latest.n_labels or last_at != latest.last_label_at
+    count, last_at = selectors.label_stats(task=task)
+    return count != latest.n_labels or last_at != latest.last_label_at
 
 
 def classifier_retrain_if_needed(
