@@ -514,6 +514,8 @@ def moderation_label(request: HttpRequest, case_id: int) -> HttpResponse:
     confirmed = request.POST.get("verdict") == "confirm"
     if flag not in moderation.LABELS:
         messages.error(request, _("Cảnh báo không hợp lệ."))
+    elif request.POST.get("confirm") != "on":
+        messages.error(request, _("Vui lòng đánh dấu ô xác nhận."))
     else:
         moderation.moderation_label_record(
             text=f"{case.submission.title}\n{case.submission.body}",

@@ -292,3 +292,10 @@ def test_a_finished_case_shows_suggestions_without_the_forms(as_user, world: Wor
     assert "Sở B — độ tin cậy 72%" in html
     assert reverse("backoffice:review_agency", args=[case.pk]) not in html
     assert reverse("backoffice:review_duplicate", args=[case.pk]) not in html
+
+
+@pytest.mark.parametrize("url_name", ["review_agency", "review_duplicate"])
+def test_anonymous_visitors_are_sent_to_login(client, world: World, url_name: str) -> None:
+    case = world.new_case()
+    response = client.post(reverse(f"backoffice:{url_name}", args=[case.pk]), {})
+    assert response.status_code == 302 and "/backoffice/login/" in response["Location"]
