@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -136,25 +137,21 @@ def starter_examples(*, task: str, path: Path | None = None) -> list[Example]:
     names one (the default intake agency is not a competent agency).
     """
     with (path or STARTER_PATH).open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [row for row in csv.DictReader(handle) if row["kind"] in Kind.values]
     if task == ClassifierTask.KIND:
-        return [
-            Example(f"starter:{i}", row["text"], row["kind"])
-            for i, row in enumerate(rows)
-            if row["kind"] in Kind.values
-        ]
+        return [Example(_starter_key(row), row["text"], row["kind"]) for row in rows]
     fields = dict(Field.objects.active().values_list("code", "pk"))
     if task == ClassifierTask.FIELD:
         return [
-            Example(f"starter:{i}", row["text"], row["field"])
-            for i, row in enumerate(rows)
+            Example(_starter_key(row), row["text"], row["field"])
+            for row in rows
             if row["field"] in fields
         ]
     if task == ClassifierTask.AGENCY:
         default = routing.default_intake_agency()
         competent: dict[tuple[str, str], str | None] = {}
         examples = []
-        for i, row in enumerate(rows):
+        for row in rows:
             key = (row["field"], row["kind"])
             if key not in competent and row["field"] in fields:
                 agency = routing.route(
@@ -166,7 +163,7 @@ def starter_examples(*, task: str, path: Path | None = None) -> list[Example]:
                 competent[key] = agency.code if agency.pk != default.pk else None
             code = competent.get(key)
             if code:
-                examples.append(Example(f"starter:{i}", row["text"], code))
+                examples.append(Example(_starter_key(row), row["text"], code))
         return examples
     raise ValueError(f"unknown classifier task {task!r}")
 
@@ -179,6 +176,11 @@ def label_stats(*, task: str) -> tuple[int, datetime | None]:
         return stats["n"], stats["last"]
     own = training_examples(task=task)
     return len(own), max((e.at for e in own if e.at is not None), default=None)
+
+
+def _starter_key(row: dict[str, str]) -> str:
+    # By content, not by line: editing the file keeps the other rows on the same side of the split.
+    return "starter:" + hashlib.sha256(row["text"].encode()).hexdigest()[:16]
 
 
 def active_version_keys() -> dict[str, tuple[int, str]]:
