@@ -1337,13 +1337,12 @@ def case_review_agency(*, case: Case, actor: User, agency: Agency, reason: str =
     suggested = top.get("label")
     with transaction.atomic():
         if agency.pk != case.agency_id:
-            default = (
-                "Chuyển theo gợi ý của AI."
-                if agency.code == suggested
-                else "Chuyển đến cơ quan có thẩm quyền (sửa gợi ý của AI)."
-            )
+            # The transfer's reason is shown to the submitter; the AI's part stays internal.
             case = case_transfer(
-                case=case, actor=actor, to_agency=agency, reason=reason.strip() or default
+                case=case,
+                actor=actor,
+                to_agency=agency,
+                reason=reason.strip() or "Chuyển đến cơ quan có thẩm quyền giải quyết.",
             )
         else:
             case = _lock(case)
