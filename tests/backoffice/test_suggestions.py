@@ -299,3 +299,21 @@ def test_anonymous_visitors_are_sent_to_login(client, world: World, url_name: st
     case = world.new_case()
     response = client.post(reverse(f"backoffice:{url_name}", args=[case.pk]), {})
     assert response.status_code == 302 and "/backoffice/login/" in response["Location"]
+
+
+def test_the_duplicate_form_needs_confirmation_and_keeps_the_reason(as_user, world: World) -> None:
+    other = world.new_case()
+    case = with_suggestions(world.new_case(), duplicates=[{"case_id": other.pk, "similarity": 0.7}])
+    response = as_user(world.intake).post(
+        reverse("backoffice:review_duplicate", args=[case.pk]),
+        {
+            "duplicate_review-other": other.pk,
+            "duplicate_review-verdict": "dismiss",
+            "duplicate_review-reason": "Khác địa điểm <b>x</b>",
+        },
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Vui lòng đánh dấu ô xác nhận." in html
+    assert 'value="Khác địa điểm &lt;b&gt;x&lt;/b&gt;"' in html
+    assert not DuplicateLabel.objects.exists()
