@@ -638,3 +638,51 @@ class BulkForm(forms.Form):
         if d.get("bulk_action") == "transfer" and not d.get("to_agency"):
             self.add_error("to_agency", _("Vui lòng chọn cơ quan nhận."))
         return d
+
+
+# --------------------------------------------------------------------------------------------
+# Answers to the AI's suggestions: each one is a label the AI learns from
+
+
+def _confirm() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=CONFIRM_LABEL,
+        required=True,
+        error_messages={"required": _("Vui lòng đánh dấu ô xác nhận.")},
+    )
+
+
+class AgencyReviewForm(forms.Form):
+    """Accept the suggested competent agency or choose another (a transfer if not this one)."""
+
+    agency = AgencyChoiceField(
+        label=_("Cơ quan có thẩm quyền"),
+        queryset=Agency.objects.none(),
+        error_messages={"required": _("Vui lòng chọn cơ quan.")},
+    )
+    reason = _reason(_("Lý do (không bắt buộc)"), required=False)
+    confirm = _confirm()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "agency_review")
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = selectors.transfer_targets()
+
+
+class DuplicateReviewForm(forms.Form):
+    """Merge into a suggested duplicate, or say it is not one."""
+
+    VERDICTS = (("merge", _("Đúng là trùng: gộp vào hồ sơ này")), ("dismiss", _("Không trùng")))
+
+    other = forms.IntegerField(widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(
+        choices=VERDICTS, error_messages={"required": _("Vui lòng chọn đánh giá.")}
+    )
+    reason = forms.CharField(label=_("Lý do (không bắt buộc)"), required=False, max_length=5000)
+    confirm = _confirm()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "duplicate_review")
+        super().__init__(*args, **kwargs)

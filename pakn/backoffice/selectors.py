@@ -28,6 +28,7 @@ from pakn.cases.models import (
 from pakn.core import workdays
 from pakn.core.text import fold
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
+from pakn.taxonomy.models import Field
 
 DUE_SOON_HOURS = 48
 RUNNING = [s for s in OPEN_STATUSES if s != Status.NEEDS_INFO]
@@ -329,6 +330,26 @@ def suggestion_lists(case: Case) -> dict[str, list[dict[str, Any]]]:
         if isinstance(items, list):
             result[key] = [item for item in items if isinstance(item, dict)]
     return {k: v for k, v in result.items() if v}
+
+
+def suggested_ids(suggestions: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, int]]:
+    """The ids of the suggested fields and agencies by code, for the "choose this" buttons."""
+    codes = {
+        key: [str(item.get("label")) for item in suggestions.get(key, [])]
+        for key in ("field", "agency")
+    }
+    return {
+        "field": dict(
+            Field.objects.active().filter(code__in=codes["field"]).values_list("code", "pk")
+        )
+        if codes["field"]
+        else {},
+        "agency": dict(
+            Agency.objects.active().filter(code__in=codes["agency"]).values_list("code", "pk")
+        )
+        if codes["agency"]
+        else {},
+    }
 
 
 def duplicate_cases(user: User, items: list[dict[str, Any]]) -> dict[int, Case]:

@@ -20,6 +20,12 @@ urlpatterns = [
         name="coordination_respond",
     ),
     path("cases/<int:case_id>/moderation/", views.moderation_label, name="moderation_label"),
+    path("cases/<int:case_id>/suggestions/agency/", views.review_agency, name="review_agency"),
+    path(
+        "cases/<int:case_id>/suggestions/duplicates/",
+        views.review_duplicate,
+        name="review_duplicate",
+    ),
     path(
         "cases/<int:case_id>/files/<slug:kind>/<int:file_id>/",
         views.attachment,

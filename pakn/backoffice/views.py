@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -23,13 +24,14 @@ from pakn.accounts.models import Agency, Role, User
 from pakn.accounts.roles import role_map
 from pakn.cases import services
 from pakn.cases.models import AnswerAttachment, Case, CoordinationRequest, Outcome
-from pakn.cases.rules import available_actions, can_act
+from pakn.cases.rules import allowed_from, available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import format_tracking_code
 from pakn.federation import selectors as federation_selectors
 from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.intelligence import moderation
+from pakn.intelligence import services as intelligence_services
 from pakn.submissions.models import Attachment
 from pakn.taxonomy.models import Field
 
@@ -38,9 +40,11 @@ from .access import officer_required
 from .forms import (
     ACTION_FORMS,
     ActionForm,
+    AgencyReviewForm,
     BulkForm,
     CoordinationResponseForm,
     DraftAnswerForm,
+    DuplicateReviewForm,
     InboxFilterForm,
 )
 
@@ -277,6 +281,8 @@ def _case_page(
     error: str = "",
     preview: dict[str, Any] | None = None,
     status: int = 200,
+    agency_form: AgencyReviewForm | None = None,
+    duplicate_form: DuplicateReviewForm | None = None,
 ) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -290,6 +296,7 @@ def _case_page(
     if bound is not None:
         action_forms[bound.action] = bound
     suggestions = selectors.suggestion_lists(case)
+    review = _suggestion_context(case, user, suggestions, agency_form, duplicate_form)
     answers = list(selectors.case_answers(case))
     approved = next((a for a in answers if a.status == "approved"), None)
     working = selectors.working_answer(case)
@@ -330,6 +337,7 @@ def _case_page(
             ],
             suggestions=suggestions,
             duplicate_cases=selectors.duplicate_cases(user, suggestions.get("duplicates", [])),
+            **review,
             answers=answers,
             preview=preview,
             primary=[action_forms[a] for a in PRIMARY if a in action_forms],
@@ -349,6 +357,44 @@ def _case_page(
         ),
         status=status,
     )
+
+
+def _suggestion_context(
+    case: Case,
+    user: User,
+    suggestions: dict[str, list[dict[str, Any]]],
+    agency_form: AgencyReviewForm | None,
+    duplicate_form: DuplicateReviewForm | None,
+) -> dict[str, Any]:
+    """What the suggestion section needs: which suggestions are unsure, the ids behind the
+    "choose this" buttons (added to the items), and the forms that answer the agency and
+    duplicate suggestions."""
+    ids = selectors.suggested_ids(suggestions)
+    for key in ("field", "agency"):
+        if key in suggestions:
+            suggestions[key] = [
+                {**item, "choice_id": ids[key].get(str(item.get("label")))}
+                for item in suggestions[key]
+            ]
+    if agency_form is None:
+        top = (suggestions.get("agency") or [{}])[0]
+        agency_form = AgencyReviewForm(
+            initial={"agency": ids["agency"].get(str(top.get("label")), case.agency_id)}
+        )
+    low = {
+        key
+        for key in ("kind", "field", "agency")
+        if isinstance((suggestions.get(key) or [{}])[0].get("confidence"), int | float)
+        and suggestions[key][0]["confidence"] < settings.PAKN_AI_LOW_CONFIDENCE
+    }
+    return {
+        "suggested_ids": ids,
+        "low_confidence": low,
+        # Role and state: a closed case shows its suggestions without the forms.
+        "can_review": can_act(user, "classify", case) and case.status in allowed_from("classify"),
+        "agency_form": agency_form,
+        "duplicate_form": duplicate_form,
+    }
 
 
 @require_GET
@@ -473,6 +519,8 @@ def moderation_label(request: HttpRequest, case_id: int) -> HttpResponse:
     confirmed = request.POST.get("verdict") == "confirm"
     if flag not in moderation.LABELS:
         messages.error(request, _("Cảnh báo không hợp lệ."))
+    elif request.POST.get("confirm") != "on":
+        messages.error(request, _("Vui lòng đánh dấu ô xác nhận."))
     else:
         moderation.moderation_label_record(
             text=f"{case.submission.title}\n{case.submission.body}",
@@ -482,6 +530,84 @@ def moderation_label(request: HttpRequest, case_id: int) -> HttpResponse:
         )
         messages.success(request, _("Đã ghi nhận đánh giá của bạn để AI học thêm."))
     return HttpResponseRedirect(reverse("backoffice:case", args=[case.pk]))
+
+
+@require_POST
+@officer_required
+def review_agency(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    """Accept the AI's competent agency, or correct it: either way a label the AI learns from."""
+    user = request.user
+    assert isinstance(user, User)
+    case = access.visible_case_or_404(user, case_id)
+    if not can_act(user, "classify", case):
+        return access.refused(request, _("Bạn chỉ được xem hồ sơ này, không được xử lý."))
+    form = AgencyReviewForm(request.POST)
+    if not form.is_valid():
+        return _case_page(
+            request, case, agency_form=form, error=_("Vui lòng kiểm tra lại các ô được đánh dấu."),
+            status=422,
+        )  # fmt: skip
+    try:
+        case = services.case_review_agency(
+            case=case, actor=user, agency=form.cleaned_data["agency"],
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except PermissionDenied as exc:
+        return access.refused(request, exc.message)
+    except DomainError as exc:
+        return _case_page(
+            request, case, agency_form=form, error=exc.message,
+            status=STATUS_FOR_ERROR.get(type(exc), 400),
+        )  # fmt: skip
+    messages.success(request, _("Đã ghi nhận cơ quan có thẩm quyền; AI sẽ học từ lựa chọn này."))
+    return _back_to(user, case)
+
+
+@require_POST
+@officer_required
+def review_duplicate(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    """Merge into a suggested duplicate or dismiss it: either way a label on the pair."""
+    user = request.user
+    assert isinstance(user, User)
+    case = access.visible_case_or_404(user, case_id)
+    if not can_act(user, "classify", case):
+        return access.refused(request, _("Bạn chỉ được xem hồ sơ này, không được xử lý."))
+    form = DuplicateReviewForm(request.POST)
+    other = None
+    if form.is_valid():
+        other = Case.objects.visible_to(user).filter(pk=form.cleaned_data["other"]).first()
+        if other is None:
+            form.add_error(None, _("Không tìm thấy hồ sơ được gợi ý là trùng."))
+    if other is None:
+        return _case_page(
+            request, case, duplicate_form=form,
+            error=_("Vui lòng kiểm tra lại các ô được đánh dấu."), status=422,
+        )  # fmt: skip
+    try:
+        intelligence_services.duplicate_review(
+            case=case, actor=user, other=other,
+            is_duplicate=form.cleaned_data["verdict"] == "merge",
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except PermissionDenied as exc:
+        return access.refused(request, exc.message)
+    except DomainError as exc:
+        return _case_page(
+            request, case, duplicate_form=form, error=exc.message,
+            status=STATUS_FOR_ERROR.get(type(exc), 400),
+        )  # fmt: skip
+    if form.cleaned_data["verdict"] == "merge":
+        messages.success(request, _("Đã gộp hồ sơ; AI ghi nhận đây là cặp trùng lặp."))
+    else:
+        messages.success(request, _("Đã ghi nhận: không trùng lặp. AI sẽ học từ đánh giá này."))
+    return _back_to(user, case)
+
+
+def _back_to(user: User, case: Case) -> HttpResponseRedirect:
+    """The case again, or the inbox when the case left the officer's sight (transferred)."""
+    if Case.objects.visible_to(user).filter(pk=case.pk).exists():
+        return HttpResponseRedirect(reverse("backoffice:case", args=[case.pk]))
+    return HttpResponseRedirect(reverse("backoffice:inbox"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -1392,6 +1392,11 @@ def case_classify(
             for key in ("kind", "field")
             if case.suggestions.get(key)
         }
+        # Suggestions name fields by code; "chosen" does too, so the two compare directly.
+        chosen = {
+            "kind": submission.kind,
+            "field": submission.field.code if submission.field else None,
+        }
         append_event(
             case=case,
             action="classify",
@@ -1401,7 +1406,111 @@ def case_classify(
                 "before": before,
                 "after": after,
                 "suggested": suggested,
+                "chosen": chosen,
                 "corrected": before != after,
+                "suggestion_corrected": {k: v != chosen[k] for k, v in suggested.items()},
+            },
+        )
+    return case
+
+
+# --------------------------------------------------------------------------------------------
+# The AI's agency suggestion: routed by itself when sure, answered by officers otherwise
+
+
+def case_auto_route(
+    *, case: Case, to_agency: Agency, confidence: float, model_version: str
+) -> bool:
+    """Route a new case to the agency the classifier is sure of (the system is the actor).
+
+    Only a ``submitted`` case, only once in its life, only at or above
+    ``PAKN_AUTO_ROUTE_CONFIDENCE``; its clock restarts at the new agency as on a transfer.
+    Returns whether it was routed; the log keeps the confidence and the model version.
+    """
+    if confidence < settings.PAKN_AUTO_ROUTE_CONFIDENCE or not to_agency.is_active:
+        return False
+    with transaction.atomic():
+        case = _lock(case)
+        if (
+            case.status != Status.SUBMITTED
+            or to_agency.pk == case.agency_id
+            or case.events.filter(action="auto_route").exists()
+        ):
+            return False
+        from_agency = case.agency
+        now = timezone.now()
+        case.agency = to_agency
+        case.assignee = None
+        case.received_at = now
+        case.extended_at = None
+        case.extension_reason = ""
+        case.progress_due_at = None
+        case.escalation_level = 0
+        policy = deadlines.policy_for_case(case)
+        case.screening_due_at, case.due_at = deadlines.initial_deadlines(now, policy)
+        reason = "Hệ thống tự động chuyển đến cơ quan có thẩm quyền theo gợi ý của AI."
+        _move(
+            case,
+            actor=None,
+            action="auto_route",
+            to_status=Status.SUBMITTED,
+            reason=reason,
+            data={
+                "from_agency": from_agency.code,
+                "to_agency": to_agency.code,
+                "confidence": round(confidence, 4),
+                "model_version": model_version,
+            },
+            extra_fields=[
+                "agency",
+                "assignee",
+                "received_at",
+                "screening_due_at",
+                "due_at",
+                "extended_at",
+                "extension_reason",
+                "progress_due_at",
+                "escalation_level",
+            ],
+        )
+        _notify_submitter(case, "transferred", reason=reason)
+        _notify_agency(case, "case_received", (Role.INTAKE,))
+    return True
+
+
+def case_review_agency(*, case: Case, actor: User, agency: Agency, reason: str = "") -> Case:
+    """An officer answers the AI's agency suggestion: accepts it or chooses another agency.
+
+    A different agency than the current one is a transfer (``case_transfer``, its rules and
+    log); keeping the case here needs the ``classify`` right. Either way the log records the
+    suggestion, the choice and whether it was a correction: a label for the agency classifier.
+    """
+    items = case.suggestions.get("agency") if isinstance(case.suggestions, dict) else None
+    top = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
+    suggested = top.get("label")
+    with transaction.atomic():
+        if agency.pk != case.agency_id:
+            # The transfer's reason is shown to the submitter; the AI's part stays internal.
+            case = case_transfer(
+                case=case,
+                actor=actor,
+                to_agency=agency,
+                reason=reason.strip() or "Chuyển đến cơ quan có thẩm quyền giải quyết.",
+            )
+        else:
+            case = _lock(case)
+            _check(actor, "classify", case)
+        append_event(
+            case=case,
+            action="agency_review",
+            actor=actor,
+            agency=case.agency,
+            reason=reason.strip(),
+            data={
+                "suggested": suggested,
+                "confidence": top.get("confidence"),
+                "chosen": agency.code,
+                "corrected": suggested != agency.code,
             },
         )
     return case

@@ -157,3 +157,110 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ClassifierTask(models.TextChoices):
+    KIND = "kind", _("Loại phản ánh")
+    FIELD = "field", _("Lĩnh vực")
+    AGENCY = "agency", _("Cơ quan có thẩm quyền")
+    MODERATION = "moderation", _("Kiểm duyệt nội dung")
+
+
+# The tasks of the text classifier (``classifier.py``); moderation has its own small model.
+TEXT_TASKS = (ClassifierTask.KIND, ClassifierTask.FIELD, ClassifierTask.AGENCY)
+
+
+class VersionStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang dùng")
+    CANDIDATE = "candidate", _("Ứng viên")
+    RETIRED = "retired", _("Đã thay thế")
+
+
+class ClassifierVersion(models.Model):
+    """One trained text classifier for one task, with how it was trained and how good it is.
+
+    The fitted model is kept in the database (``artifact``, the bytes written by
+    ``classifier.save``) rather than on disk: every web process and worker, on every machine,
+    reads the same active version without a shared file system, and a backup of the database
+    carries the models with it. Models are small (a few MB for tens of thousands of texts).
+    At most one version per task is active.
+    """
+
+    task = models.CharField(_("nhiệm vụ"), max_length=16, choices=ClassifierTask.choices)
+    number = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=VersionStatus.choices,
+        default=VersionStatus.CANDIDATE,
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    activated_at = models.DateTimeField(_("dùng từ"), null=True, blank=True)
+    pipeline = models.CharField(_("phiên bản thuật toán"), max_length=40)
+    n_examples = models.PositiveIntegerField(_("số mẫu huấn luyện"), default=0)
+    n_holdout = models.PositiveIntegerField(_("số mẫu kiểm tra"), default=0)
+    n_labels = models.PositiveIntegerField(
+        _("số nhãn từ cán bộ"),
+        default=0,
+        help_text=_("Nhãn của chính hệ thống (không tính bộ mẫu khởi đầu) lúc huấn luyện."),
+    )
+    last_label_at = models.DateTimeField(null=True, blank=True)
+    used_starter = models.BooleanField(_("dùng bộ mẫu khởi đầu"), default=False)
+    label_counts = models.JSONField(_("số mẫu theo nhãn"), default=dict, blank=True)
+    macro_f1 = models.FloatField(_("macro-F1"), null=True, blank=True)
+    accuracy = models.FloatField(_("độ chính xác"), null=True, blank=True)
+    per_class_f1 = models.JSONField(_("F1 theo nhãn"), default=dict, blank=True)
+    active_macro_f1 = models.FloatField(
+        _("macro-F1 của bản đang dùng (cùng tập kiểm tra)"), null=True, blank=True
+    )
+    training_seconds = models.FloatField(_("thời gian huấn luyện (giây)"), default=0.0)
+    triggered_by = models.CharField(_("kích hoạt bởi"), max_length=120, blank=True)
+    decision = models.TextField(_("quyết định"), blank=True)
+    artifact = models.BinaryField(editable=False)
+    artifact_sha256 = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("phiên bản mô hình phân loại")
+        verbose_name_plural = _("phiên bản mô hình phân loại")
+        ordering = ["task", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="intel_clfver_task_number"),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(status="active"),
+                name="intel_clfver_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_task_display()} v{self.number}"
+
+
+class DuplicateLabel(models.Model):
+    """An officer's verdict on a suggested duplicate pair: merged (same issue) or dismissed.
+
+    The dismissed pairs are the "not a duplicate" examples against which the duplicate
+    threshold (``PAKN_DUPLICATE_THRESHOLD``) is evaluated.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    is_duplicate = models.BooleanField(_("trùng lặp"))
+    similarity = models.FloatField(_("độ tương đồng"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhãn trùng lặp")
+        verbose_name_plural = _("nhãn trùng lặp")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}~{self.other_id}: {self.is_duplicate}"

@@ -6,15 +6,17 @@ Two sources, both suggestions for a moderator:
   diacritics matches its accented entry ("lua dao" → "lừa đảo") while an accented word only
   matches itself ("ngủ" is not "ngu"); teencode and vulgar abbreviations are entries of their own;
 - a small model (character n-grams + logistic regression) trained from moderators' decisions
-  (:class:`~pakn.intelligence.models.ModerationLabel`) once there are enough of them. Until then
-  the lexicon works alone.
+  (:class:`~pakn.intelligence.models.ModerationLabel`) once there are enough of them, versioned,
+  measured and activated like the text classifier (``ClassifierVersion``, task ``moderation``).
+  Until then the lexicon works alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import threading
-import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -32,8 +34,10 @@ __all__ = [
     "Flag",
     "ModerationModel",
     "current_model",
+    "load_bytes",
     "moderate",
     "moderation_label_record",
+    "save_bytes",
     "train_model",
 ]
 
@@ -46,7 +50,8 @@ OK = "ok"
 LABELS = (OFFENSIVE, INCITING, SPAM, OFF_TOPIC, PERSONAL_DATA)
 FLAG_THRESHOLD = 0.5
 MIN_TRAINING_LABELS = 20
-RETRAIN_SECONDS = 300
+# Bump when ModerationModel changes so that stored versions are retrained, not unpickled.
+MODEL_VERSION = "pakn-moderation-1"
 
 # Written for PAKN. Weights are how sure one occurrence makes us; several terms add up
 # (1 - ∏(1 - w)). Entries are lower case with diacritics where the word has them; the
@@ -262,26 +267,63 @@ def train_model(texts: list[str], labels: list[str]) -> ModerationModel | None:
     return ModerationModel(texts, labels)
 
 
+def save_bytes(model: ModerationModel) -> bytes:
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump({"version": MODEL_VERSION, "model": model}, buffer, compress=3)
+    return buffer.getvalue()
+
+
+def load_bytes(data: bytes | memoryview) -> ModerationModel:
+    """A model written by ``save_bytes``. Only bytes this platform wrote: unpickling runs code."""
+    import joblib
+
+    payload = joblib.load(io.BytesIO(bytes(data)))
+    if not isinstance(payload, dict) or payload.get("version") != MODEL_VERSION:
+        raise ValueError(f"Moderation model is not {MODEL_VERSION!r}; retrain it.")
+    model = payload["model"]
+    if not isinstance(model, ModerationModel):
+        raise ValueError("The data does not hold a PAKN moderation model.")
+    return model
+
+
 _cache_lock = threading.Lock()
-_cache: dict[str, Any] = {"key": None, "model": None, "trained_at": 0.0}
+_cache: dict[str, Any] = {"key": None, "model": None}
 
 
 def current_model(*, force: bool = False) -> ModerationModel | None:
-    """The model trained from the stored decisions, retrained in this process when new decisions
-    arrived and the last training is older than ``RETRAIN_SECONDS`` (or ``force``)."""
-    from django.db.models import Count, Max
+    """The active moderation version (``ClassifierVersion`` with task ``moderation``), loaded
+    once per process and reloaded when another version becomes active; None at cold start.
 
-    from .models import ModerationLabel
+    Versions are trained from the stored decisions by the scheduled jobs (see ``hooks``);
+    ``force`` trains and activates one now.
+    """
+    from .models import ClassifierTask, ClassifierVersion, VersionStatus
+    from .services import NotEnoughData, classifier_train
 
-    stats = ModerationLabel.objects.aggregate(n=Count("id"), last=Max("id"))
-    key = (stats["n"], stats["last"])
+    if force:
+        with contextlib.suppress(NotEnoughData):  # too few decisions: stay with what is active
+            classifier_train(
+                task=ClassifierTask.MODERATION, triggered_by="kiểm duyệt", force_activate=True
+            )
+    # The checksum with the id: a version is recognised even where ids are reused (tests).
+    active = ClassifierVersion.objects.filter(
+        task=ClassifierTask.MODERATION, status=VersionStatus.ACTIVE
+    ).values_list("pk", "artifact_sha256")
+    key = next(iter(active), None)
     with _cache_lock:
-        fresh_enough = time.monotonic() - _cache["trained_at"] < RETRAIN_SECONDS
-        if _cache["key"] == key or (fresh_enough and not force and _cache["key"] is not None):
+        if key is None:
+            return None
+        if _cache["key"] == key:
             return _cache["model"]  # type: ignore[no-any-return]
-        rows = list(ModerationLabel.objects.order_by("-id").values_list("text", "label")[:20000])
-        model = train_model([t for t, _ in rows], [label for _, label in rows])
-        _cache.update(key=key, model=model, trained_at=time.monotonic())
+        data = ClassifierVersion.objects.filter(pk=key[0]).values_list("artifact", flat=True)
+        found = next(iter(data), None)
+        try:
+            model = load_bytes(found) if found is not None else None
+        except ValueError:
+            model = None  # an older model: the lexicon works alone until it is retrained
+        _cache.update(key=key, model=model)
         return model
 
 

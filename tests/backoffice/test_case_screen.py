@@ -172,7 +172,9 @@ def test_moderation_flag_decisions_are_recorded_as_labels(as_user, world: World)
     url = reverse("backoffice:moderation_label", args=[case.pk])
     assert "Xúc phạm, thô tục" in page(as_user(world.intake), case)
     as_user(world.intake).post(url, {"flag": "offensive", "verdict": "dismiss"})
-    as_user(world.leader).post(url, {"flag": "offensive", "verdict": "confirm"})
+    assert not ModerationLabel.objects.exists()  # not without the confirmation box
+    as_user(world.intake).post(url, {"flag": "offensive", "verdict": "dismiss", "confirm": "on"})
+    as_user(world.leader).post(url, {"flag": "offensive", "verdict": "confirm", "confirm": "on"})
     labels = list(ModerationLabel.objects.filter(case=case).values_list("label", flat=True))
     assert sorted(labels) == ["offensive", "ok"]
     assert as_user(world.supervisor).post(url, {"flag": "offensive"}).status_code == 403

@@ -43,6 +43,10 @@ EVENT_LABELS: dict[str, Promise] = {
     "reopen": _("Mở lại"),
     "dispute": _("Người gửi chưa đồng ý kết quả"),
     "rate": _("Người gửi đánh giá"),
+    "classify": _("Phân loại"),
+    "auto_route": _("AI tự động chuyển cơ quan có thẩm quyền"),
+    "agency_review": _("Cán bộ xác nhận cơ quan có thẩm quyền (gợi ý của AI)"),
+    "duplicate_dismissed": _("Cán bộ đánh giá: không trùng lặp"),
 }
 
 
