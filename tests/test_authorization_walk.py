@@ -44,6 +44,7 @@ LOGIN = "login"  # sent to a login page (302), or 401 from the API
 DENIED = "denied"  # 403
 HIDDEN = "404"  # the thing does not exist for this person
 REFUSED = "refused"  # 403, 404 or 409: may see the case but not do this
+REACHED = "reached"  # let through to the form's own checks (done, or 422 for the empty form)
 
 
 def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
@@ -197,6 +198,19 @@ POLICIES: dict[str, list[Probe]] = {
             lambda c: f"/backoffice/cases/{c['case'].pk}/moderation/",
             CASE_ACT,
             data=lambda c: {"flag": "offensive", "verdict": "dismiss"},
+        )
+    ],
+    # Answers to the AI's suggestions, posted empty: who is let through to the form's checks.
+    "backoffice/cases/<int:case_id>/suggestions/agency/": [
+        post(
+            lambda c: f"/backoffice/cases/{c['case'].pk}/suggestions/agency/",
+            {**CASE_ACT, **dict.fromkeys(OFFICERS_A, REACHED), "superadmin": REACHED},
+        )
+    ],
+    "backoffice/cases/<int:case_id>/suggestions/duplicates/": [
+        post(
+            lambda c: f"/backoffice/cases/{c['case'].pk}/suggestions/duplicates/",
+            {**CASE_ACT, **dict.fromkeys(OFFICERS_A, REACHED), "superadmin": REACHED},
         )
     ],
     "backoffice/cases/<int:case_id>/coordination/<int:request_id>/": [
@@ -417,6 +431,8 @@ def classify(response: Any, *, api: bool) -> str:
 
 
 def matches(outcome: str, expected: str) -> bool:
+    if expected == REACHED:
+        return outcome in (OK, "422")
     if expected == REFUSED:
         return outcome in (DENIED, HIDDEN, "409")
     return outcome == expected
