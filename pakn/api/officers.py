@@ -17,7 +17,7 @@ from pydantic import Field as PydanticField
 
 from pakn.accounts.models import Agency, User
 from pakn.cases import services
-from pakn.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from pakn.cases.models import CLOCK_RUNNING, Case, CaseEvent
 from pakn.cases.rules import available_actions
 from pakn.core.errors import NotFound
 from pakn.core.text import fold
@@ -85,12 +85,8 @@ class CaseFilters(Input):
 
 
 def _is_overdue(case: Case, now: Any) -> bool:
-    return (
-        case.status in OPEN_STATUSES
-        and case.status != Status.NEEDS_INFO
-        and case.due_at is not None
-        and case.due_at < now
-    )
+    due = case.current_due_at
+    return case.status in CLOCK_RUNNING and due is not None and due < now
 
 
 @router.get(

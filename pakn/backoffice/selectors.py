@@ -24,6 +24,8 @@ from pakn.cases.models import (
     CaseEvent,
     CoordinationRequest,
     Status,
+    due_soon_q,
+    overdue_q,
 )
 from pakn.core import workdays
 from pakn.core.text import fold
@@ -95,8 +97,8 @@ def queue_filter(scope: Scope, key: str, now: datetime) -> Q:
         "needs_info": Q(status=Status.NEEDS_INFO),
         "coordination": Q(Exists(open_coordination)),
         "approve": Q(status=Status.ANSWER_REVIEW),
-        "due_soon": Q(status__in=RUNNING, due_at__gte=now, due_at__lt=soon),
-        "overdue": Q(status__in=RUNNING, due_at__lt=now),
+        "due_soon": due_soon_q(now, soon),
+        "overdue": overdue_q(now),
         "all": Q(),
     }
     return conditions[key]
@@ -172,15 +174,13 @@ def apply_filters(cases: QuerySet[Case], f: InboxFilters, now: datetime) -> Quer
     if f.received_to:
         cases = cases.filter(received_at__lt=_start_of(f.received_to + timedelta(days=1)))
     if f.deadline == "overdue":
-        cases = cases.filter(status__in=RUNNING, due_at__lt=now)
+        cases = cases.filter(overdue_q(now))
     elif f.deadline == "due_soon":
-        cases = cases.filter(
-            status__in=RUNNING, due_at__gte=now, due_at__lt=now + timedelta(hours=DUE_SOON_HOURS)
-        )
+        cases = cases.filter(due_soon_q(now, now + timedelta(hours=DUE_SOON_HOURS)))
     elif f.deadline == "paused":
         cases = cases.filter(status=Status.NEEDS_INFO)
     elif f.deadline == "on_track":
-        cases = cases.filter(status__in=RUNNING, due_at__gte=now)
+        cases = cases.filter(status__in=RUNNING).exclude(overdue_q(now))
     if f.duplicates:
         cases = cases.filter(suggestions__duplicates__0__isnull=False)
     if f.q:
@@ -234,19 +234,31 @@ class Badge:
 
 
 def deadline_badge(case: Case, now: datetime) -> Badge | None:
+    """The badge of the deadline that runs now (``Case.current_due_at``): a case waiting to be
+    screened shows its screening deadline, so a late screening is never shown as on time."""
     if case.status == Status.NEEDS_INFO:
         return Badge(_("tạm dừng tính hạn"), "paused")
-    if case.status not in OPEN_STATUSES or case.due_at is None:
+    due = case.current_due_at
+    if case.status not in OPEN_STATUSES or due is None:
         return None
-    if case.due_at < now:
-        days = workdays.working_days_overdue(case.due_at, now)
+    screening = case.status == Status.SUBMITTED and case.screening_due_at is not None
+    if due < now:
+        days = workdays.working_days_overdue(due, now)
+        if screening:
+            if days == 0:
+                return Badge(_("quá hạn tiếp nhận hôm nay"), "late")
+            return Badge(_("quá hạn tiếp nhận %(days)d ngày") % {"days": days}, "late")
         if days == 0:
             return Badge(_("quá hạn hôm nay"), "late")
         return Badge(_("quá hạn %(days)d ngày") % {"days": days}, "late")
-    days = workdays.working_days_between(now, case.due_at)
+    days = workdays.working_days_between(now, due)
+    tone = "soon" if due < now + timedelta(hours=DUE_SOON_HOURS) else "ok"
+    if screening:
+        if days == 0:
+            return Badge(_("hạn tiếp nhận hôm nay"), "soon")
+        return Badge(_("còn %(days)d ngày để tiếp nhận") % {"days": days}, tone)
     if days == 0:
         return Badge(_("hết hạn hôm nay"), "soon")
-    tone = "soon" if case.due_at < now + timedelta(hours=DUE_SOON_HOURS) else "ok"
     return Badge(_("còn %(days)d ngày làm việc") % {"days": days}, tone)
 
 
@@ -408,7 +420,7 @@ def team_workload(agency_id: int, now: datetime) -> list[Workload]:
             ),
             n_overdue=Count(
                 "assigned_cases",
-                filter=running_here & Q(assigned_cases__due_at__lt=now),
+                filter=Q(assigned_cases__agency_id=agency_id) & overdue_q(now, "assigned_cases__"),
                 distinct=True,
             ),
             n_soon=Count(
@@ -459,7 +471,7 @@ def status_counts(agency: Agency) -> list[tuple[str, str, int]]:
 def overdue_cases(agency: Agency, now: datetime, limit: int = 50) -> list[Case]:
     return list(
         subtree_cases(agency)
-        .filter(status__in=RUNNING, due_at__lt=now)
+        .filter(overdue_q(now))
         .select_related("submission", "agency", "assignee")
         .order_by("due_at")[:limit]
     )
@@ -473,11 +485,7 @@ def on_time_rates(agency: Agency, now: datetime) -> list[AgencyRate]:
         .annotate(
             n_received=Count("cases", distinct=True),
             n_open=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES), distinct=True),
-            n_overdue=Count(
-                "cases",
-                filter=Q(cases__status__in=RUNNING, cases__due_at__lt=now),
-                distinct=True,
-            ),
+            n_overdue=Count("cases", filter=overdue_q(now, "cases__"), distinct=True),
             n_answered=Count("cases", filter=answered, distinct=True),
             n_on_time=Count(
                 "cases",

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,35 @@ DONE_STATUSES = (
 )
 
 
+# Statuses whose deadline clock runs (needs_info pauses it).
+CLOCK_RUNNING = tuple(s for s in OPEN_STATUSES if s != Status.NEEDS_INFO)
+
+
+def overdue_q(now: Any, prefix: str = "") -> Q:
+    """Cases past their current deadline: the screening deadline while a case waits to be
+    screened, the answer deadline otherwise; a paused case is never overdue. ``prefix`` lets
+    the same question be asked across a relation (``"cases__"``)."""
+    p = prefix
+    screening = Q(**{f"{p}status": Status.SUBMITTED, f"{p}screening_due_at__lt": now})
+    answer = Q(**{f"{p}status__in": CLOCK_RUNNING, f"{p}due_at__lt": now})
+    return screening | answer
+
+
+def due_soon_q(now: Any, until: Any, prefix: str = "") -> Q:
+    """Cases whose current deadline falls in [now, until) and that are not already overdue."""
+    p = prefix
+    screening = Q(
+        **{
+            f"{p}status": Status.SUBMITTED,
+            f"{p}screening_due_at__gte": now,
+            f"{p}screening_due_at__lt": until,
+        }
+    )
+    answer = Q(**{f"{p}status__in": CLOCK_RUNNING, f"{p}due_at__gte": now, f"{p}due_at__lt": until})
+    unscreened = Q(**{f"{p}status": Status.SUBMITTED, f"{p}screening_due_at__isnull": False})
+    return (screening | (answer & ~unscreened)) & ~overdue_q(now, prefix)
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Thông thường")
     URGENT = "urgent", _("Khẩn")
@@ -55,19 +85,12 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now: Any = None) -> CaseQuerySet:
-        """Open cases past their deadline; a paused case (needs_info) is never overdue."""
-        now = now or timezone.now()
-        return self.filter(
-            status__in=[s for s in OPEN_STATUSES if s != Status.NEEDS_INFO], due_at__lt=now
-        )
+        """Open cases past their current deadline (see ``overdue_q``)."""
+        return self.filter(overdue_q(now or timezone.now()))
 
     def due_within(self, *, hours: int, now: Any = None) -> CaseQuerySet:
         now = now or timezone.now()
-        return self.filter(
-            status__in=[s for s in OPEN_STATUSES if s != Status.NEEDS_INFO],
-            due_at__gte=now,
-            due_at__lt=now + timedelta(hours=hours),
-        )
+        return self.filter(due_soon_q(now, now + timedelta(hours=hours)))
 
     def visible_to(self, user: User) -> CaseQuerySet:
         from .permissions import visible_agency_filter
@@ -162,6 +185,19 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission.display_code} ({self.get_status_display()})"
+
+    @property
+    def current_due_at(self) -> Any:
+        """The deadline that runs now: screening while the case waits to be screened, the
+        answer deadline after (the same rule as ``overdue_q``)."""
+        if self.status == Status.SUBMITTED and self.screening_due_at is not None:
+            return self.screening_due_at
+        return self.due_at
+
+    @property
+    def is_overdue_now(self) -> bool:
+        due = self.current_due_at
+        return self.status in CLOCK_RUNNING and due is not None and due < timezone.now()
 
     @property
     def is_open(self) -> bool:

@@ -102,6 +102,10 @@ def test_transfer_restarts_the_clock_at_the_receiving_agency(world):
 def test_overdue_and_due_within_querysets(world):
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=VN), tick=False):
         case = world.new_case()
+        # Screened: the answer deadline runs (an unscreened case runs against its screening
+        # deadline, tests/cases/test_screening_deadline.py).
+        S.case_accept(case=case, actor=world.intake)
+        case.refresh_from_db()
     with time_machine.travel(case.due_at - timedelta(hours=10)):
         assert Case.objects.due_within(hours=24).filter(pk=case.pk).exists()
         assert not Case.objects.overdue().filter(pk=case.pk).exists()
