@@ -156,14 +156,30 @@ def _word_matches(text_word: str, folded_text_word: str, term_word: str, folded_
     return not _has_marks(text_word) and folded_text_word == folded_term
 
 
+# Below this share of words with diacritics a text counts as typed without them.
+MARKED_TEXT_SHARE = 0.2
+# Folded, these short words are everyday Vietnamese ("di động", "Nguyễn Du", "đi"): in a text
+# typed with diacritics an unmarked one is that other word, not a swear word without its marks.
+SHORT_TERM = 3
+
+
 def lexicon_hits(text: str) -> dict[str, list[_Entry]]:
     words = _WORD.findall(normalize_tones(unicodedata.normalize("NFC", text).lower()))
     folded = [strip_diacritics(w) for w in words]
+    marked = sum(1 for w, f in zip(words, folded, strict=True) if w != f)
+    typed_with_marks = bool(words) and marked / len(words) >= MARKED_TEXT_SHARE
     hits: dict[str, dict[str, _Entry]] = {}
     for i, key in enumerate(folded):
         for entry in _INDEX.get(key, ()):
             n = len(entry.words)
             if i + n > len(words):
+                continue
+            if (
+                n == 1
+                and typed_with_marks
+                and len(entry.folded[0]) <= SHORT_TERM
+                and words[i] != entry.words[0]
+            ):
                 continue
             if all(
                 _word_matches(words[i + j], folded[i + j], entry.words[j], entry.folded[j])
