@@ -296,6 +296,15 @@ def _case_page(
     if bound is not None:
         action_forms[bound.action] = bound
     suggestions = selectors.suggestion_lists(case)
+    # A suggested duplicate this officer may not open is not shown at all: not even that it
+    # exists (it may belong to another agency).
+    duplicate_cases = selectors.duplicate_cases(user, suggestions.get("duplicates", []))
+    if "duplicates" in suggestions:
+        suggestions["duplicates"] = [
+            d for d in suggestions["duplicates"] if d.get("case_id") in duplicate_cases
+        ]
+        if not suggestions["duplicates"]:
+            del suggestions["duplicates"]
     review = _suggestion_context(case, user, suggestions, agency_form, duplicate_form)
     answers = list(selectors.case_answers(case))
     approved = next((a for a in answers if a.status == "approved"), None)
@@ -336,7 +345,7 @@ def _case_page(
                 for r in selectors.open_coordination_for(user, case)
             ],
             suggestions=suggestions,
-            duplicate_cases=selectors.duplicate_cases(user, suggestions.get("duplicates", [])),
+            duplicate_cases=duplicate_cases,
             **review,
             answers=answers,
             preview=preview,

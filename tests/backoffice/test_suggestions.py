@@ -317,3 +317,21 @@ def test_the_duplicate_form_needs_confirmation_and_keeps_the_reason(as_user, wor
     assert "Vui lòng đánh dấu ô xác nhận." in html
     assert 'value="Khác địa điểm &lt;b&gt;x&lt;/b&gt;"' in html
     assert not DuplicateLabel.objects.exists()
+
+
+def test_a_suggested_duplicate_the_officer_may_not_see_is_not_shown_at_all(
+    as_user, world: World
+) -> None:
+    elsewhere = world.new_case(field_id=None)  # routed to the root agency: not visible to A
+    mine = world.new_case()
+    case = with_suggestions(
+        world.new_case(),
+        duplicates=[
+            {"case_id": elsewhere.pk, "similarity": 0.64},
+            {"case_id": mine.pk, "similarity": 0.58},
+        ],
+    )
+    html = page(as_user(world.handler), case)
+    assert mine.submission.display_code in html
+    assert "0,64" not in html and "0.64" not in html
+    assert elsewhere.submission.display_code not in html
