@@ -44,6 +44,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
             "ok": at is not None and now - at <= max_age,
             "seen_at": at.isoformat() if at else None,
         }
+    if not checks["scheduler"]["ok"] and not checks["worker"]["ok"]:
+        # The worker's heartbeat is a task the scheduler enqueues (it proves the queue works end
+        # to end): with the scheduler down the worker cannot be judged, only the scheduler.
+        checks["worker"]["note"] = "unknown: the scheduler, which sends the worker's probe, is down"
     ready = all(c["ok"] for c in checks.values())
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503

@@ -37,3 +37,12 @@ def test_readyz_stale_worker_heartbeat_is_not_ready(client):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["worker"]["ok"] is False
+
+
+def test_readyz_says_the_worker_cannot_be_judged_while_the_scheduler_is_down(client):
+    body = client.get("/readyz").json()
+    assert body["checks"]["scheduler"]["ok"] is False
+    assert "scheduler" in body["checks"]["worker"]["note"]
+    Heartbeat.objects.create(name="scheduler", seen_at=timezone.now())
+    body = client.get("/readyz").json()
+    assert "note" not in body["checks"]["worker"]
