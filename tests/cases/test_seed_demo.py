@@ -76,3 +76,13 @@ def test_using_a_token_records_when_at_most_every_few_minutes(django_assert_num_
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         api_token_touch(token=token)
     assert type(token).objects.get(pk=token.pk).last_used_at > first
+
+
+def test_demo_submission_without_a_field_goes_to_its_province_focal_point():
+    from pakn.cases.routing import route
+    from pakn.geo.models import AdministrativeUnit, UnitLevel
+
+    call_command("seed_demo", "--cases", "0")
+    ward = AdministrativeUnit.objects.get(level=UnitLevel.COMMUNE, name="Phường Đông Kinh")
+    agency = route(field_id=None, province_id=ward.parent_id, commune_id=ward.pk, kind="report")
+    assert agency.code == "ls-van-phong"

@@ -169,6 +169,11 @@ class Command(BaseCommand):
                     RoutingRule.objects.get_or_create(
                         field=fields[c], unit=unit, kind="", agency=dept
                     )
+                if suffix == "van-phong":
+                    # A submission from the province whose sender chose no field goes to the
+                    # province's focal point, which classifies and routes it (not to the
+                    # national intake point).
+                    RoutingRule.objects.get_or_create(field=None, unit=unit, kind="", agency=dept)
             for commune_name in communes:
                 ward = AdministrativeUnit.objects.get(
                     level=UnitLevel.COMMUNE, parent=unit, name=commune_name
