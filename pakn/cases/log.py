@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from pakn.core.errors import DomainError
+from pakn.core.inserts import insert
 
 from .models import Case, CaseEvent
 
@@ -88,7 +89,8 @@ def append_event(
     )
     if moved != 1:
         raise ConcurrentChange("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại.")
-    event.save(force_insert=True)
+    # CaseEvent.save() only refuses edits; a new event is a plain insert.
+    insert([event])
     case.log_seq, case.log_head = event.seq, event.hash
     return event
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from pakn.accounts.models import Agency, Membership, Role, User
 from pakn.core import workdays
 from pakn.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from pakn.core.inserts import insert
 from pakn.core.phones import normalize_phone
 from pakn.core.redact import redact_personal_data
 from pakn.core.text import fold
@@ -314,11 +315,14 @@ def _intake(data: IntakeData, clean: dict[str, Any], *, tracking_code: str) -> I
     )
     token = _token_for(data.idempotency_key, tracking_code)
     submission.access_token_hash = hash_token(token)
+    submission.fill_search_text()
     with transaction.atomic():
-        submission.save(force_insert=True)
+        # Plain inserts with SQL built once (pakn.core.inserts): these models' save() adds
+        # nothing beyond the search text filled above.
+        insert([submission])
         if clean["uploads"]:
             save_attachments(submission, clean["uploads"])
-        case = Case.objects.create(
+        case = Case(
             submission=submission,
             agency=agency,
             urgency=data.urgency,
@@ -327,6 +331,7 @@ def _intake(data: IntakeData, clean: dict[str, Any], *, tracking_code: str) -> I
             screening_due_at=screening_due,
             due_at=due,
         )
+        insert([case])
         append_event(
             case=case,
             action="submitted",

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import router, transaction
 from django.utils import timezone
 
+from pakn.core.inserts import insert
+
 from .models import Step, StepStatus
 
 log = logging.getLogger(__name__)
@@ -56,11 +58,12 @@ def schedule_many(entries: list[tuple[str, dict[str, Any]]], *, max_attempts: in
     for name, _payload in entries:
         if name not in _HANDLERS:
             raise KeyError(f"Unknown background step {name!r}")
-    created = Step.objects.bulk_create(
-        [Step(name=name, payload=payload, max_attempts=max_attempts) for name, payload in entries]
-    )
-    ids = [s.pk for s in created]
     using = router.db_for_write(Step)
+    created = [
+        Step(name=name, payload=payload, max_attempts=max_attempts) for name, payload in entries
+    ]
+    insert(created, using=using)
+    ids = [s.pk for s in created]
     if transaction.get_connection(using).in_atomic_block and _queue_is_in(using):
         from .tasks import run_steps_task
 
