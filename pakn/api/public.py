@@ -103,7 +103,8 @@ def submission_create(
         "tracking_code_raw": result.tracking_code,
         "access_token": result.access_token,
         "status": case.status,
-        "status_label": case.get_status_display(),
+        # Not get_status_display(): it rebuilds the choices on every call.
+        "status_label": str(Status(case.status).label),
         "agency": agency_ref(case.agency),
         "received_at": case.received_at,
         "screening_due_at": case.screening_due_at,
