@@ -99,11 +99,12 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", str(VAR_DIR / "pakn.sqlite3"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("PAKN_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "pakn.core.sqlite3":
     # A fresh clone has no var/ yet; SQLite cannot create the file without its folder.
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers and the single writer work side by side; IMMEDIATE takes the write lock
-    # at BEGIN so concurrent writers queue on busy_timeout instead of failing mid-transaction.
+    # at BEGIN so concurrent writers queue instead of failing mid-transaction, on a file lock
+    # (pakn.core.sqlite3) rather than busy_timeout's sleeps; `timeout` bounds either wait.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
