@@ -14,13 +14,14 @@ class CasesConfig(AppConfig):
         self._forget_configuration_on_change()
 
     def _forget_configuration_on_change(self) -> None:
-        """Routing rules, deadline policies and agencies are kept per process (pakn.core.memo):
-        an edit here is seen by the next intake, at once and again after commit."""
+        """Routing rules, deadline policies, agencies and fields are kept per process
+        (pakn.core.memo): an edit here is seen by the next intake, at once and after commit."""
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
         from pakn.accounts.models import Agency
         from pakn.core.memo import clear_all
+        from pakn.taxonomy.models import Field
 
         from .models import DeadlinePolicy, RoutingRule
 
@@ -28,7 +29,7 @@ class CasesConfig(AppConfig):
             clear_all()
             transaction.on_commit(clear_all, using=str(_kwargs.get("using") or "default"))
 
-        for model in (RoutingRule, DeadlinePolicy, Agency):
+        for model in (RoutingRule, DeadlinePolicy, Agency, Field):
             post_save.connect(
                 forget, sender=model, weak=False, dispatch_uid=f"memo-{model.__name__}-save"
             )

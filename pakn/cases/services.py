@@ -8,9 +8,10 @@ steps that run after commit.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from pakn.accounts.models import Agency, Membership, Role, User
 from pakn.core import workdays
 from pakn.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from pakn.core.inserts import insert
+from pakn.core.memo import ProcessMemo
 from pakn.core.phones import normalize_phone
 from pakn.core.redact import redact_personal_data
 from pakn.core.text import fold
@@ -118,6 +120,14 @@ class IntakeResult:
         return self.submission.tracking_code
 
 
+def _load_active_fields(_key: Hashable) -> dict[int, Field]:
+    return {f.pk: f for f in Field.objects.active()}
+
+
+# Checked on every submission; the list changes through the admin (see pakn.core.memo).
+_active_fields = ProcessMemo(_load_active_fields)
+
+
 def validate_intake(data: IntakeData) -> dict[str, Any]:
     """Check and clean the input; raises ValidationFailed with a Vietnamese message per field."""
     errors: dict[str, str] = {}
@@ -173,10 +183,11 @@ def validate_intake(data: IntakeData) -> dict[str, Any]:
         )
 
     if data.field_id is not None:
-        field_obj = Field.objects.filter(pk=data.field_id, is_active=True).first()
-        if field_obj is None:
+        cached = _active_fields.get().get(data.field_id)
+        if cached is None:
             errors["field"] = "Lĩnh vực không tồn tại."
-        clean["field"] = field_obj
+        # A copy: the cached instance is shared by every request of this process.
+        clean["field"] = copy.copy(cached)
     else:
         clean["field"] = None
 

@@ -49,6 +49,21 @@ def test_edited_deadline_policy_is_used_by_the_next_intake(world):
     assert third.due_at == workdays.add_working_days(third.received_at, 30)
 
 
+def test_closed_and_reopened_field_is_seen_by_the_next_intake(world):
+    from pakn.core.errors import ValidationFailed
+    from pakn.taxonomy.models import Field
+
+    world.new_case()
+    field = Field.objects.get(pk=world.field_id)
+    field.is_active = False
+    field.save()
+    with pytest.raises(ValidationFailed, match="Lĩnh vực"):
+        world.new_case()
+    field.is_active = True
+    field.save()
+    assert world.new_case().submission.field_id == field.pk
+
+
 def test_rolled_back_edit_is_not_kept(world):
     assert world.new_case().agency == world.a
     rule = RoutingRule.objects.get(field_id=world.field_id)
