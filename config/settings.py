@@ -207,7 +207,7 @@ PAKN_API_OFFICER_RATE = env_rate("PAKN_API_OFFICER_RATE", "600/m")
 # (officers who enrolled a device are always asked).
 PAKN_REQUIRE_ADMIN_2FA = env_bool("PAKN_REQUIRE_ADMIN_2FA", env_bool("PAKN_PRODUCTION", False))
 PAKN_BENCH_ENDPOINTS = env_bool("PAKN_BENCH_ENDPOINTS", False)
-# How long a process keeps routing rules and deadline policies before reading them again.
+# How long a process keeps routing rules, deadline policies and fields before reading them again.
 PAKN_CONFIG_CACHE_SECONDS = env_int("PAKN_CONFIG_CACHE_SECONDS", 30, minimum=0)
 PAKN_STEP_LEASE_SECONDS = env_int("PAKN_STEP_LEASE_SECONDS", 300, minimum=1)
 PAKN_WORKER_HEARTBEAT_MAX_AGE = env_int("PAKN_WORKER_HEARTBEAT_MAX_AGE", 180, minimum=10)
