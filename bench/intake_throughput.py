@@ -1,16 +1,18 @@
 """Intake throughput: POST /api/v1/submissions against a bare one-row-insert view, same server,
-same database. Prints one JSON line of figures."""
+same database (a throw-away SQLite file, or the PostgreSQL database of DATABASE_URL, dropped
+and created again). Prints one JSON line of figures."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import Server, load
+from _server import Server, fresh_postgres, load
 
 
 def submission(n: int) -> dict[str, object]:
@@ -38,7 +40,10 @@ def main() -> None:
             "PAKN_LOG_LEVEL": "ERROR",
             "PAKN_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
-        if "DATABASE_URL" not in __import__("os").environ:
+        database = os.environ.get("DATABASE_URL", "")
+        if database.startswith("postgres"):
+            fresh_postgres(database)
+        else:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
         server = Server(env)
         server.manage("migrate", "--no-input")
@@ -75,6 +80,7 @@ def main() -> None:
                 else 0.0,
                 "concurrency": args.concurrency,
                 "seconds": seconds,
+                "database": "postgresql" if database.startswith("postgres") else "sqlite",
             }
         )
     )

@@ -102,11 +102,12 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", str(VAR_DIR / "pakn.sqlite3"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("PAKN_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "pakn.core.sqlite3":
     # A fresh clone has no var/ yet; SQLite cannot create the file without its folder.
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers and the single writer work side by side; IMMEDIATE takes the write lock
-    # at BEGIN so concurrent writers queue on busy_timeout instead of failing mid-transaction.
+    # at BEGIN so concurrent writers queue instead of failing mid-transaction, on a file lock
+    # (pakn.core.sqlite3) rather than busy_timeout's sleeps; `timeout` bounds either wait.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -221,6 +222,8 @@ PAKN_BENCH_ENDPOINTS = env_bool("PAKN_BENCH_ENDPOINTS", False)
 # of each outgoing request (peers and partner webhooks).
 PAKN_INSTANCE_ID = env_str("PAKN_INSTANCE_ID", "pakn")
 PAKN_FEDERATION_TIMEOUT = env_int("PAKN_FEDERATION_TIMEOUT", 10, minimum=1)
+# How long a process keeps routing rules, deadline policies and fields before reading them again.
+PAKN_CONFIG_CACHE_SECONDS = env_int("PAKN_CONFIG_CACHE_SECONDS", 30, minimum=0)
 PAKN_STEP_LEASE_SECONDS = env_int("PAKN_STEP_LEASE_SECONDS", 300, minimum=1)
 PAKN_WORKER_HEARTBEAT_MAX_AGE = env_int("PAKN_WORKER_HEARTBEAT_MAX_AGE", 180, minimum=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

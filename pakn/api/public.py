@@ -70,8 +70,6 @@ def submission_create(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Reply[dict[str, Any]]:
     key = idempotency.clean_key(idempotency_key)
-    if key:
-        _refuse_reused_key(f"api:{key}", payload)
     submitter = payload.submitter
     location = payload.location
     data = services.IntakeData(
@@ -97,13 +95,16 @@ def submission_create(
         idempotency_key=f"api:{key}" if key else None,
     )
     result = services.submission_intake(data=data)
+    if not result.created:
+        _refuse_reused_key(result.submission, payload)
     case = result.case
     body = {
         "tracking_code": format_tracking_code(result.tracking_code),
         "tracking_code_raw": result.tracking_code,
         "access_token": result.access_token,
         "status": case.status,
-        "status_label": case.get_status_display(),
+        # Not get_status_display(): it rebuilds the choices on every call.
+        "status_label": str(Status(case.status).label),
         "agency": agency_ref(case.agency),
         "received_at": case.received_at,
         "screening_due_at": case.screening_due_at,
@@ -113,13 +114,10 @@ def submission_create(
     return Reply(201 if result.created else 200, body)
 
 
-def _refuse_reused_key(key: str, payload: SubmissionIn) -> None:
+def _refuse_reused_key(first: Submission, payload: SubmissionIn) -> None:
     """The same key with another submission is a client bug: refuse rather than answer with
     the first submission's code as if this one had been received."""
-    first = Submission.objects.filter(idempotency_key=key).only("title", "body").first()
-    if first is not None and (
-        first.title != " ".join(payload.title.split()) or first.body != payload.body.strip()
-    ):
+    if first.title != " ".join(payload.title.split()) or first.body != payload.body.strip():
         raise invalid({"Idempotency-Key": "Mã này đã được dùng cho một phản ánh khác."})
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
-
 from pakn.core import workdays
+from pakn.core.memo import ProcessMemo
 
 from .models import DeadlinePolicy, Urgency
 
@@ -27,17 +27,27 @@ DEFAULT = Policy()
 URGENT_DEFAULT = Policy(screening_days=1, answer_days=1, due_soon_hours=8)
 
 
+def _load_policies(_key: Hashable) -> tuple[DeadlinePolicy, ...]:
+    return tuple(DeadlinePolicy.objects.order_by("pk"))
+
+
+# Read on every intake and deadline move; a handful of rows (see pakn.core.memo for when an
+# admin's edit is seen).
+_policies = ProcessMemo(_load_policies)
+
+
 def policy_for(*, agency_id: int | None, kind: str, field_id: int | None, urgency: str) -> Policy:
     """The most specific active policy: agency > field > kind > urgency; else the defaults."""
-    candidates = DeadlinePolicy.objects.filter(
-        Q(agency_id=agency_id) | Q(agency__isnull=True),
-        Q(kind=kind) | Q(kind=""),
-        Q(field_id=field_id) | Q(field__isnull=True),
-        Q(urgency=urgency) | Q(urgency=""),
-    )
     best: DeadlinePolicy | None = None
     best_score = -1
-    for p in candidates:
+    for p in _policies.get():
+        if (
+            p.agency_id not in (None, agency_id)
+            or p.kind not in ("", kind)
+            or p.field_id not in (None, field_id)
+            or p.urgency not in ("", urgency)
+        ):
+            continue
         score = (
             8 * (p.agency_id is not None)
             + 4 * (p.field_id is not None)

@@ -8,9 +8,10 @@ steps that run after commit.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,8 @@ from django.utils import timezone
 from pakn.accounts.models import Agency, Membership, Role, User
 from pakn.core import workdays
 from pakn.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from pakn.core.inserts import insert
+from pakn.core.memo import ProcessMemo
 from pakn.core.phones import normalize_phone
 from pakn.core.redact import redact_personal_data
 from pakn.core.text import fold
@@ -36,7 +39,7 @@ from pakn.core.tracking import (
 )
 from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.notifications.services import notify_contact, notify_users
-from pakn.ops.steps import schedule, step
+from pakn.ops.steps import schedule_many, step
 from pakn.submissions.models import Channel, Kind, Submission, SubmitterType
 from pakn.submissions.uploads import UploadedItem, save_attachments, validate_uploads
 from pakn.taxonomy.models import Field
@@ -117,6 +120,14 @@ class IntakeResult:
         return self.submission.tracking_code
 
 
+def _load_active_fields(_key: Hashable) -> dict[int, Field]:
+    return {f.pk: f for f in Field.objects.active()}
+
+
+# Checked on every submission; the list changes through the admin (see pakn.core.memo).
+_active_fields = ProcessMemo(_load_active_fields)
+
+
 def validate_intake(data: IntakeData) -> dict[str, Any]:
     """Check and clean the input; raises ValidationFailed with a Vietnamese message per field."""
     errors: dict[str, str] = {}
@@ -172,10 +183,11 @@ def validate_intake(data: IntakeData) -> dict[str, Any]:
         )
 
     if data.field_id is not None:
-        field_obj = Field.objects.filter(pk=data.field_id, is_active=True).first()
-        if field_obj is None:
+        cached = _active_fields.get().get(data.field_id)
+        if cached is None:
             errors["field"] = "Lĩnh vực không tồn tại."
-        clean["field"] = field_obj
+        # A copy: the cached instance is shared by every request of this process.
+        clean["field"] = copy.copy(cached)
     else:
         clean["field"] = None
 
@@ -228,76 +240,100 @@ def _token_for(idempotency_key: str | None, tracking_code: str) -> str:
 def submission_intake(*, data: IntakeData) -> IntakeResult:
     """Acknowledge a submission: Submission and Case created atomically, routed, with deadlines.
 
-    With an idempotency key, a repeated call returns the first result and creates nothing.
+    With an idempotency key, a repeated call returns the first result and creates nothing. The
+    key is not looked up first: the unique index refuses the second insert, and only then is
+    the first result read, so a first send (nearly every send) costs no extra query.
     """
-    if data.idempotency_key:
-        existing = _existing_for_key(data.idempotency_key)
-        if existing is not None:
-            return existing
-    clean = validate_intake(data)
+    key = data.idempotency_key or None
     try:
-        return _intake(data, clean)
-    except IntegrityError:
-        # Two identical requests raced; the loser returns the winner's result.
-        if data.idempotency_key:
-            existing = _existing_for_key(data.idempotency_key)
+        clean = validate_intake(data)
+    except ValidationFailed:
+        # A retry of a send that was accepted gets its acknowledgment again, even if the input
+        # no longer passes (a field closed since, a stricter rule).
+        existing = _existing_for_key(key) if key else None
+        if existing is None:
+            raise
+        return existing
+    for _attempt in range(6):
+        code = generate_tracking_code()
+        try:
+            return _intake(data, clean, tracking_code=code)
+        except IntegrityError:
+            # Two identical requests raced, or this one is a retry: return the first result.
+            existing = _existing_for_key(key) if key else None
             if existing is not None:
                 return existing
-        raise
+            if not Submission.objects.filter(tracking_code=code).exists():
+                raise
+            # Otherwise the random tracking code was taken: draw another one.
+    raise RuntimeError("could not allocate a unique tracking code")
 
 
 def _existing_for_key(key: str) -> IntakeResult | None:
-    submission = Submission.objects.filter(idempotency_key=key).select_related("case").first()
+    submission = (
+        Submission.objects.filter(idempotency_key=key).select_related("case__agency").first()
+    )
     if submission is None:
         return None
     token = _token_for(key, submission.tracking_code)
     return IntakeResult(submission, submission.case, token, created=False)
 
 
-def _intake(data: IntakeData, clean: dict[str, Any]) -> IntakeResult:
+def _intake(data: IntakeData, clean: dict[str, Any], *, tracking_code: str) -> IntakeResult:
+    """Everything that only reads (routing, deadlines, tokens) is done before the transaction,
+    so the write lock (SQLite takes it at BEGIN) is held only for the inserts."""
     now = timezone.now()
+    agency = routing.route(
+        field_id=clean["field"].pk if clean["field"] else None,
+        province_id=clean["province"].pk if clean["province"] else None,
+        commune_id=clean["commune"].pk if clean["commune"] else None,
+        kind=data.kind,
+    )
+    policy = deadlines.policy_for(
+        agency_id=agency.pk,
+        kind=data.kind,
+        field_id=clean["field"].pk if clean["field"] else None,
+        urgency=data.urgency,
+    )
+    screening_due, due = deadlines.initial_deadlines(now, policy)
+    submission = Submission(
+        kind=data.kind,
+        field=clean["field"],
+        title=clean["title"],
+        body=clean["body"],
+        latitude=data.latitude,
+        longitude=data.longitude,
+        address=data.address.strip()[:300],
+        province=clean["province"],
+        commune=clean["commune"],
+        submitter_type=data.submitter_type,
+        submitter_name=clean["name"],
+        organisation_name=data.organisation_name.strip()[:255],
+        submitter_phone=clean["phone"],
+        submitter_email=clean["email"],
+        submitter_address=data.submitter_address.strip()[:300],
+        submitter_id_number=clean["id_number"],
+        is_anonymous=data.is_anonymous,
+        account=data.account,
+        intermediary=data.intermediary,
+        intermediary_note=data.intermediary_note.strip()[:300],
+        consent_at=now if data.consent else None,
+        channel=data.channel,
+        source_instance=data.source_instance,
+        external_id=data.external_id,
+        idempotency_key=data.idempotency_key or None,
+        tracking_code=tracking_code,
+    )
+    token = _token_for(data.idempotency_key, tracking_code)
+    submission.access_token_hash = hash_token(token)
+    submission.fill_search_text()
     with transaction.atomic():
-        agency = routing.route(
-            field_id=clean["field"].pk if clean["field"] else None,
-            province_id=clean["province"].pk if clean["province"] else None,
-            commune_id=clean["commune"].pk if clean["commune"] else None,
-            kind=data.kind,
-        )
-        submission = Submission(
-            kind=data.kind,
-            field=clean["field"],
-            title=clean["title"],
-            body=clean["body"],
-            latitude=data.latitude,
-            longitude=data.longitude,
-            address=data.address.strip()[:300],
-            province=clean["province"],
-            commune=clean["commune"],
-            submitter_type=data.submitter_type,
-            submitter_name=clean["name"],
-            organisation_name=data.organisation_name.strip()[:255],
-            submitter_phone=clean["phone"],
-            submitter_email=clean["email"],
-            submitter_address=data.submitter_address.strip()[:300],
-            submitter_id_number=clean["id_number"],
-            is_anonymous=data.is_anonymous,
-            account=data.account,
-            intermediary=data.intermediary,
-            intermediary_note=data.intermediary_note.strip()[:300],
-            consent_at=now if data.consent else None,
-            channel=data.channel,
-            source_instance=data.source_instance,
-            external_id=data.external_id,
-            idempotency_key=data.idempotency_key or None,
-        )
-        token = _save_with_unique_code(submission, data.idempotency_key)
+        # Plain inserts with SQL built once (pakn.core.inserts): these models' save() adds
+        # nothing beyond the search text filled above.
+        insert([submission])
         if clean["uploads"]:
             save_attachments(submission, clean["uploads"])
-        policy = deadlines.policy_for(
-            agency_id=agency.pk, kind=data.kind, field_id=submission.field_id, urgency=data.urgency
-        )
-        screening_due, due = deadlines.initial_deadlines(now, policy)
-        case = Case.objects.create(
+        case = Case(
             submission=submission,
             agency=agency,
             urgency=data.urgency,
@@ -306,6 +342,7 @@ def _intake(data: IntakeData, clean: dict[str, Any]) -> IntakeResult:
             screening_due_at=screening_due,
             due_at=due,
         )
+        insert([case])
         append_event(
             case=case,
             action="submitted",
@@ -317,30 +354,16 @@ def _intake(data: IntakeData, clean: dict[str, Any]) -> IntakeResult:
             is_public=True,
             created_at=now,
         )
-        # Messages are rendered by the worker, not in the citizen's request; the token travels in
-        # the step because the acknowledgment's link is the only way to follow without an account.
-        schedule("cases.notify_intake", case_id=case.pk, token=token)
-        schedule("cases.after_intake", case_id=case.pk)
+        # Messages are rendered by the worker, not in the citizen's request; the token
+        # travels in the step because the acknowledgment's link is the only way to follow
+        # without an account. One INSERT for both steps, handed over as one task.
+        schedule_many(
+            [
+                ("cases.notify_intake", {"case_id": case.pk, "token": token}),
+                ("cases.after_intake", {"case_id": case.pk}),
+            ]
+        )
     return IntakeResult(submission, case, token, created=True)
-
-
-def _save_with_unique_code(submission: Submission, idempotency_key: str | None) -> str:
-    for _attempt in range(6):
-        submission.tracking_code = generate_tracking_code()
-        token = _token_for(idempotency_key, submission.tracking_code)
-        submission.access_token_hash = hash_token(token)
-        try:
-            with transaction.atomic():
-                submission.save(force_insert=True)
-            return token
-        except IntegrityError:
-            if (
-                idempotency_key
-                and Submission.objects.filter(idempotency_key=idempotency_key).exists()
-            ):
-                raise
-            submission.pk = None
-    raise RuntimeError("could not allocate a unique tracking code")
 
 
 @step("cases.notify_intake")

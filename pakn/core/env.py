@@ -110,7 +110,7 @@ def env_database(name: str, default_sqlite_path: str) -> dict[str, object]:
 
 
 def _sqlite(path: str) -> dict[str, object]:
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+    return {"ENGINE": "pakn.core.sqlite3", "NAME": path}
 
 
 def env_rate(name: str, default: str) -> str:

@@ -39,15 +39,33 @@ def current(key: str) -> int:
     return int(cache.get(key, 0))
 
 
+WindowCounter = Callable[[str, int], int]
+"""(key, window seconds) → requests counted under key in the current fixed window, this one
+included."""
+
+
+def _cache_counter(key: str, window: int) -> int:
+    slot_key = f"rl:{key}:{int(time.time() // window)}"
+    if cache.add(slot_key, 1, timeout=window + 5):
+        return 1
+    return int(cache.incr(slot_key))
+
+
+_counter: WindowCounter = _cache_counter
+
+
+def use_counter(counter: WindowCounter) -> None:
+    """A lower-cost shared store for :func:`hit` (ops installs a one-query database counter
+    when the cache is the database cache, whose add and incr take several queries each)."""
+    global _counter
+    _counter = counter
+
+
 def hit(group: str, identity: str, rate: str) -> bool:
     """Count one request; False once the limit for this window is exceeded."""
     limit, window = parse_rate(rate)
-    slot = int(time.time() // window)
     digest = hashlib.sha256(f"{group}:{identity}".encode()).hexdigest()[:32]
-    key = f"rl:{digest}:{slot}"
-    added = cache.add(key, 1, timeout=window + 5)
-    count = 1 if added else cache.incr(key)
-    return count <= limit
+    return _counter(f"{digest}:{window}", window) <= limit
 
 
 def ratelimit(

@@ -9,4 +9,11 @@ class OpsConfig(AppConfig):
     verbose_name = "Vận hành"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401 - registers the periodic jobs
+        from django.conf import settings
+
+        from pakn.core import ratelimit
+
+        from . import jobs, ratecount  # noqa: F401 - registers the periodic jobs
+
+        if settings.CACHES["default"]["BACKEND"].endswith("db.DatabaseCache"):
+            ratelimit.use_counter(ratecount.hit)

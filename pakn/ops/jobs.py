@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import steps
+from . import ratecount, steps
 from .scheduler import periodic
 from .tasks import heartbeat_task
 
@@ -19,6 +19,11 @@ def enqueue_worker_heartbeat() -> None:
 @periodic("ops.sweep_steps", every=timedelta(seconds=30), in_worker=False)
 def sweep_steps() -> None:
     steps.sweep()
+
+
+@periodic("ops.rate_counters_purge", every=timedelta(hours=1))
+def purge_rate_counters() -> int:
+    return ratecount.purge()
 
 
 @periodic("ops.retention", every=timedelta(hours=6))

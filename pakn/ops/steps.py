@@ -15,8 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
+
+from pakn.core.inserts import insert
 
 from .models import Step, StepStatus
 
@@ -52,6 +54,42 @@ def schedule(name: str, *, max_attempts: int = 8, **payload: Any) -> Step:
     created = Step.objects.create(name=name, payload=payload, max_attempts=max_attempts)
     _enqueue_after_commit(created.pk)
     return created
+
+
+def schedule_many(entries: list[tuple[str, dict[str, Any]]], *, max_attempts: int = 8) -> None:
+    """Record several steps with one INSERT and hand them to the worker as one task.
+
+    When the task queue lives in the same database (django-tasks-db), the task row is written
+    in the current transaction itself: steps and task commit together, and nothing is left to
+    write after the commit. Otherwise the task is enqueued after commit, like :func:`schedule`.
+    """
+    for name, _payload in entries:
+        if name not in _HANDLERS:
+            raise KeyError(f"Unknown background step {name!r}")
+    using = router.db_for_write(Step)
+    created = [
+        Step(name=name, payload=payload, max_attempts=max_attempts) for name, payload in entries
+    ]
+    insert(created, using=using)
+    ids = [s.pk for s in created]
+    if transaction.get_connection(using).in_atomic_block and _queue_is_in(using):
+        from .tasks import run_steps_task
+
+        # No try/except: a failed INSERT here fails the transaction, so nothing is acknowledged.
+        run_steps_task.enqueue(ids)
+        return
+    for step_id in ids:
+        _enqueue_after_commit(step_id)
+
+
+def _queue_is_in(using: str) -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import run_steps_task
+
+    backend = run_steps_task.get_backend()
+    return isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == using
 
 
 _batch = threading.local()

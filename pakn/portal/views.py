@@ -277,12 +277,12 @@ def submit(request: HttpRequest) -> HttpResponse:
     if "choose_province" in request.POST or step == "edit":
         # Without JavaScript the commune list is filled by re-rendering the form for the
         # chosen province; "Sửa" on the preview comes back the same way. Nothing is lost.
-        initial = _carried(request, held_token)
+        carried = _carried(request, held_token)
         if "choose_province" in request.POST:
-            initial.pop("commune", None)
-        form = SubmitForm(initial=initial)
+            carried.pop("commune", None)
+        form = SubmitForm(initial=carried)
         if behalf_form is not None:
-            behalf_form = BehalfForm(initial=initial)
+            behalf_form = BehalfForm(initial=carried)
         if hold_error is not None:
             form.add_error("attachments", hold_error.message)  # names the file at fault
         return _submit_page(request, form, held=held, behalf_form=behalf_form)

@@ -119,8 +119,12 @@ class Submission(models.Model):
         return f"{self.display_code} — {self.title}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_text = fold(f"{self.title} {self.body}")
+        self.fill_search_text()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def fill_search_text(self) -> None:
+        """What search matches: the text without diacritics (also for inserts that skip save)."""
+        self.search_text = fold(f"{self.title} {self.body}")
 
     @property
     def display_code(self) -> str:

@@ -77,3 +77,18 @@ def test_deleted_last_event_is_detected(world):
     _raw_update("DELETE FROM cases_caseevent WHERE id = %s", [last.pk])
     broken = verify_chain()
     assert broken is not None and broken.case_id == case.pk
+
+
+def test_append_on_a_stale_copy_of_the_case_is_refused_and_the_chain_stays_valid(world):
+    from pakn.cases.log import ConcurrentChange, append_event
+    from pakn.cases.models import Case
+
+    case = world.new_case()
+    stale = Case.objects.get(pk=case.pk)
+    append_event(case=case, action="note", reason="người thứ nhất")
+    with pytest.raises(ConcurrentChange):
+        append_event(case=stale, action="note", reason="người thứ hai")
+    case.refresh_from_db()
+    assert (case.log_seq, case.events.count()) == (2, 2)
+    assert case.log_head == case.events.get(seq=2).hash
+    assert verify_chain([case.pk]) is None

@@ -110,3 +110,58 @@ def test_a_rolled_back_transaction_does_not_swallow_later_steps(
         with transaction.atomic():
             kept = steps.schedule("tests.flaky", n=11, fail_times=0)
     assert sent == [[kept.pk]]
+
+
+def test_schedule_many_writes_its_steps_and_their_one_task_in_the_transaction(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        steps.schedule_many(
+            [
+                ("tests.flaky", {"n": 12, "fail_times": 0}),
+                ("tests.flaky", {"n": 13, "fail_times": 0}),
+            ]
+        )
+        ids = list(Step.objects.order_by("pk").values_list("pk", flat=True))
+        task = DBTaskResult.objects.get()  # before commit: it commits with the steps or not at all
+    assert task.args_kwargs["args"] == [ids]
+    assert callbacks == []  # nothing left to write after the commit
+    assert [steps.run_step(i) for i in ids] == ["done", "done"]
+
+
+def test_schedule_many_rolled_back_leaves_neither_steps_nor_task():
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        steps.schedule_many([("tests.flaky", {"n": 14, "fail_times": 0})])
+        raise RuntimeError("rollback")
+    assert (Step.objects.count(), DBTaskResult.objects.count()) == (0, 0)
+
+
+def test_schedule_many_with_another_queue_enqueues_after_commit(
+    django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    from django.db import transaction
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    sent = []
+    monkeypatch.setattr(steps, "enqueue_many", lambda ids: sent.append(list(ids)))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        steps.schedule_many(
+            [
+                ("tests.flaky", {"n": 15, "fail_times": 0}),
+                ("tests.flaky", {"n": 16, "fail_times": 0}),
+            ]
+        )
+        assert sent == []
+    assert sent == [list(Step.objects.order_by("pk").values_list("pk", flat=True))]
+
+
+def test_schedule_many_refuses_an_unknown_step():
+    with pytest.raises(KeyError):
+        steps.schedule_many([("tests.nope", {})])
+    assert Step.objects.count() == 0
