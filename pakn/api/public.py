@@ -10,7 +10,8 @@ from ninja import Header, Query, Router
 from ninja import Status as Reply
 from pydantic import Field as PydanticField
 
-from pakn.accounts.models import Agency
+from pakn.accounts.models import Agency, PartnerKey, PartnerScope
+from pakn.accounts.partner_keys import KeyRefused, partner_key_authenticate
 from pakn.cases import services
 from pakn.cases.models import Answer, AnswerStatus, Case, CaseEvent, Rating, Status
 from pakn.core.text import fold
@@ -19,7 +20,7 @@ from pakn.submissions.models import Channel, Submission
 from pakn.taxonomy.models import Field
 
 from . import cursors, idempotency, throttles
-from .errors import ErrorOut, invalid
+from .errors import ApiError, ErrorOut, invalid
 from .presenters import agency_ref, answer_out, field_ref, timeline_label
 from .schemas import (
     AgencyOut,
@@ -56,19 +57,29 @@ PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED)
 
 @router.post(
     "/submissions",
-    response={200: SubmissionCreated, 201: SubmissionCreated, 422: ErrorOut, 429: ErrorOut},
+    response={
+        200: SubmissionCreated,
+        201: SubmissionCreated,
+        403: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     throttle=throttles.public_write,
     summary="Gửi phản ánh, kiến nghị",
     description=(
         "Trả về mã tra cứu và mã bí mật (access_token) để theo dõi. Gửi kèm tiêu đề "
-        "`Idempotency-Key` để gửi lại an toàn: lần gửi lại trả về cùng mã, không tạo hồ sơ mới."
+        "`Idempotency-Key` để gửi lại an toàn: lần gửi lại trả về cùng mã, không tạo hồ sơ mới. "
+        "Hệ thống đối tác gửi kèm `X-Api-Key` (khóa có quyền `submissions:write`) để phản ánh "
+        "ghi nhận nguồn gửi."
     ),
 )
 def submission_create(
     request: HttpRequest,
     payload: SubmissionIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    api_key: str | None = Header(None, alias="X-Api-Key"),
 ) -> Reply[dict[str, Any]]:
+    partner = _partner(api_key)
     key = idempotency.clean_key(idempotency_key)
     submitter = payload.submitter
     location = payload.location
@@ -93,6 +104,7 @@ def submission_create(
         province_id=location.province_id if location else None,
         commune_id=location.commune_id if location else None,
         idempotency_key=f"api:{key}" if key else None,
+        source_instance=partner.source_label if partner else "",
     )
     result = services.submission_intake(data=data)
     if not result.created:
@@ -112,6 +124,17 @@ def submission_create(
         "created": result.created,
     }
     return Reply(201 if result.created else 200, body)
+
+
+def _partner(raw: str | None) -> PartnerKey | None:
+    """A partner system names itself with a key; a wrong, revoked or expired one is refused
+    rather than silently treated as an anonymous client."""
+    if raw is None:
+        return None
+    try:
+        return partner_key_authenticate(raw=raw.strip(), scope=PartnerScope.SUBMISSIONS_WRITE)
+    except KeyRefused as exc:
+        raise ApiError(403, "api_key_refused", exc.message) from None
 
 
 def _refuse_reused_key(first: Submission, payload: SubmissionIn) -> None:

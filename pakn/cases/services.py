@@ -60,7 +60,9 @@ from .models import (
 )
 from .rules import allowed_from, can_act
 
-CONSENT_CHANNELS = {Channel.WEB, Channel.MOBILE, Channel.INTERMEDIARY}
+# Where the person consents themselves (or the intermediary records it). Open311 partners and
+# federated peers take consent in their own systems, as the national rules ask of them.
+CONSENT_CHANNELS = {Channel.WEB, Channel.MOBILE, Channel.INTERMEDIARY, Channel.API}
 VIETNAM_BOUNDS = (6.0, 24.0, 102.0, 118.0)  # lat min/max, lng min/max, islands included
 
 PostIntakeHook = Callable[[Case], None]
