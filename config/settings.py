@@ -113,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "pakn.core.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use in-memory databases, one per xdist worker; said explicitly because test runners
+    # (pytest-django) only recognise Django's own engine name as SQLite.
+    DATABASES["default"].setdefault("TEST", {"NAME": ":memory:"})
 if env_str("DATABASE_REPLICA_URL", ""):
     # Analytics reads go to a streaming replica; everything else to the primary.
     DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
