@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from pakn.core.errors import ValidationFailed
 from pakn.core.phones import normalize_phone
@@ -126,7 +127,7 @@ def citizen_register(*, data: Registration) -> User:
         errors["password"] = exc.message
     if errors:
         raise ValidationFailed(
-            "Chưa tạo được tài khoản: " + " ".join(errors.values()), fields=errors
+            _("Chưa tạo được tài khoản: ") + " ".join(errors.values()), fields=errors
         )
     user.set_password(data.password)
     user.data_consent_at = timezone.now()

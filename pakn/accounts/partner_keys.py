@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pakn.core.errors import PermissionDenied, ValidationFailed
 from pakn.core.tracking import hash_token
@@ -47,7 +48,9 @@ def partner_key_issue(
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = "Thời điểm hết hạn phải ở tương lai."
     if errors:
-        raise ValidationFailed("Khóa API chưa hợp lệ: " + " ".join(errors.values()), fields=errors)
+        raise ValidationFailed(
+            _("Khóa API chưa hợp lệ: ") + " ".join(errors.values()), fields=errors
+        )
     raw = PartnerKey.KEY_PREFIX + secrets.token_urlsafe(32)
     key = PartnerKey.objects.create(
         name=name,

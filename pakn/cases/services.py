@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pakn.accounts.models import Agency, Membership, Role, User
 from pakn.core import workdays
@@ -135,51 +136,53 @@ def validate_intake(data: IntakeData) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
     if data.kind not in Kind.values:
-        errors["kind"] = "Vui lòng chọn loại: phản ánh, kiến nghị, sáng kiến hoặc giải pháp."
+        errors["kind"] = _("Vui lòng chọn loại: phản ánh, kiến nghị, sáng kiến hoặc giải pháp.")
     if data.channel not in Channel.values:
-        errors["channel"] = "Kênh gửi không hợp lệ."
+        errors["channel"] = _("Kênh gửi không hợp lệ.")
     if data.urgency not in Urgency.values:
-        errors["urgency"] = "Mức độ khẩn không hợp lệ."
+        errors["urgency"] = _("Mức độ khẩn không hợp lệ.")
     title = " ".join((data.title or "").split())
     body = (data.body or "").strip()
     if len(title) < 5:
-        errors["title"] = "Tiêu đề cần ít nhất 5 ký tự."
+        errors["title"] = _("Tiêu đề cần ít nhất 5 ký tự.")
     elif len(title) > 250:
-        errors["title"] = "Tiêu đề dài quá 250 ký tự."
+        errors["title"] = _("Tiêu đề dài quá 250 ký tự.")
     if len(body) < 10:
-        errors["body"] = "Nội dung cần ít nhất 10 ký tự để cơ quan hiểu được vấn đề."
+        errors["body"] = _("Nội dung cần ít nhất 10 ký tự để cơ quan hiểu được vấn đề.")
     elif len(body) > settings.PAKN_MAX_BODY_CHARS:
-        errors["body"] = f"Nội dung dài quá {settings.PAKN_MAX_BODY_CHARS} ký tự."
+        errors["body"] = _("Nội dung dài quá %(pakn_max_body_chars)s ký tự.") % {
+            "pakn_max_body_chars": settings.PAKN_MAX_BODY_CHARS
+        }
     clean.update(title=title, body=body)
 
     name = " ".join((data.submitter_name or "").split())
     if not name:
-        errors["submitter_name"] = "Vui lòng nhập họ và tên."
+        errors["submitter_name"] = _("Vui lòng nhập họ và tên.")
     elif len(name) > 200:
-        errors["submitter_name"] = "Họ và tên dài quá 200 ký tự."
+        errors["submitter_name"] = _("Họ và tên dài quá 200 ký tự.")
     if data.submitter_type not in SubmitterType.values:
-        errors["submitter_type"] = "Người gửi phải là cá nhân hoặc tổ chức."
+        errors["submitter_type"] = _("Người gửi phải là cá nhân hoặc tổ chức.")
     elif data.submitter_type == SubmitterType.ORGANISATION and not data.organisation_name.strip():
-        errors["organisation_name"] = "Vui lòng nhập tên tổ chức, doanh nghiệp."
+        errors["organisation_name"] = _("Vui lòng nhập tên tổ chức, doanh nghiệp.")
     phone = ""
     if data.phone.strip():
         phone = normalize_phone(data.phone) or ""
         if not phone:
-            errors["phone"] = "Số điện thoại không đúng (ví dụ 0912 345 678)."
+            errors["phone"] = _("Số điện thoại không đúng (ví dụ 0912 345 678).")
     email = data.email.strip().lower()
     if email:
         try:
             validate_email(email)
         except DjangoValidationError:
-            errors["email"] = "Địa chỉ email không đúng."
+            errors["email"] = _("Địa chỉ email không đúng.")
     if not phone and not email and "phone" not in errors and "email" not in errors:
-        errors["phone"] = "Cần số điện thoại hoặc email để cơ quan trả lời bạn."
+        errors["phone"] = _("Cần số điện thoại hoặc email để cơ quan trả lời bạn.")
     id_number = data.id_number.strip()
     if id_number and not (id_number.isdigit() and len(id_number) in (9, 12)):
-        errors["id_number"] = "Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."
+        errors["id_number"] = _("Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).")
     clean.update(name=name, phone=phone, email=email, id_number=id_number)
     if data.channel in CONSENT_CHANNELS and not data.consent:
-        errors["consent"] = (
+        errors["consent"] = _(
             "Cần đồng ý cho cơ quan xử lý dữ liệu cá nhân để giải quyết phản ánh "
             "(Nghị định 13/2023/NĐ-CP)."
         )
@@ -187,7 +190,7 @@ def validate_intake(data: IntakeData) -> dict[str, Any]:
     if data.field_id is not None:
         cached = _active_fields.get().get(data.field_id)
         if cached is None:
-            errors["field"] = "Lĩnh vực không tồn tại."
+            errors["field"] = _("Lĩnh vực không tồn tại.")
         # A copy: the cached instance is shared by every request of this process.
         clean["field"] = copy.copy(cached)
     else:
@@ -199,9 +202,9 @@ def validate_intake(data: IntakeData) -> dict[str, Any]:
             pk=data.commune_id, level=UnitLevel.COMMUNE
         ).first()
         if commune is None:
-            errors["commune"] = "Xã, phường không tồn tại."
+            errors["commune"] = _("Xã, phường không tồn tại.")
         elif data.province_id is not None and commune.parent_id != data.province_id:
-            errors["commune"] = "Xã, phường không thuộc tỉnh, thành phố đã chọn."
+            errors["commune"] = _("Xã, phường không thuộc tỉnh, thành phố đã chọn.")
         else:
             province = commune.parent
     if province is None and data.province_id is not None:
@@ -209,18 +212,18 @@ def validate_intake(data: IntakeData) -> dict[str, Any]:
             pk=data.province_id, level=UnitLevel.PROVINCE
         ).first()
         if province is None:
-            errors["province"] = "Tỉnh, thành phố không tồn tại."
+            errors["province"] = _("Tỉnh, thành phố không tồn tại.")
     clean.update(province=province, commune=commune)
 
     if (data.latitude is None) != (data.longitude is None):
-        errors["location"] = "Vị trí cần cả vĩ độ và kinh độ."
+        errors["location"] = _("Vị trí cần cả vĩ độ và kinh độ.")
     elif data.latitude is not None and data.longitude is not None:
         lat_min, lat_max, lng_min, lng_max = VIETNAM_BOUNDS
         if not (lat_min <= data.latitude <= lat_max and lng_min <= data.longitude <= lng_max):
-            errors["location"] = "Vị trí nằm ngoài lãnh thổ Việt Nam."
+            errors["location"] = _("Vị trí nằm ngoài lãnh thổ Việt Nam.")
     if errors:
         raise ValidationFailed(
-            "Thông tin gửi chưa hợp lệ: " + " ".join(errors.values()), fields=errors
+            _("Thông tin gửi chưa hợp lệ: ") + " ".join(errors.values()), fields=errors
         )
     clean["uploads"] = validate_uploads(data.attachments)
     return clean
@@ -395,17 +398,21 @@ def _lock(case: Case) -> Case:
 
 def _check(actor: User | None, action: str, case: Case) -> None:
     if actor is not None and not can_act(actor, action, case):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
     if case.status not in allowed_from(action):
         raise IllegalTransition(
-            f"Không thể thực hiện thao tác khi hồ sơ đang ở trạng thái “{case.get_status_display()}”."
+            _("Không thể thực hiện thao tác khi hồ sơ đang ở trạng thái “%(get_status_display)s”.")
+            % {"get_status_display": case.get_status_display()}
         )
 
 
 def _require_reason(reason: str, what: str = "lý do") -> str:
     reason = (reason or "").strip()
     if len(reason) < 3:
-        raise ValidationFailed(f"Vui lòng nhập {what}.", fields={"reason": f"Cần {what}."})
+        raise ValidationFailed(
+            _("Vui lòng nhập %(what)s.") % {"what": what},
+            fields={"reason": _("Cần %(what)s.") % {"what": what}},
+        )
     return reason
 
 
@@ -528,7 +535,7 @@ def case_accept(*, case: Case, actor: User, note: str = "") -> Case:
 
 def case_return(*, case: Case, actor: User, reason: str) -> Case:
     """Out of scope (a complaint, a denunciation, another system): returned with guidance."""
-    reason = _require_reason(reason, "hướng dẫn cho người gửi")
+    reason = _require_reason(reason, _("hướng dẫn cho người gửi"))
     with transaction.atomic():
         case = _lock(case)
         _check(actor, "return", case)
@@ -568,7 +575,7 @@ def case_merge(*, case: Case, actor: User, into: Case, reason: str = "") -> Case
     """A duplicate: its submitter follows the main case from now on."""
     if into.pk == case.pk:
         raise ValidationFailed(
-            "Không thể gộp hồ sơ vào chính nó.", fields={"into": "Chọn hồ sơ khác."}
+            _("Không thể gộp hồ sơ vào chính nó."), fields={"into": _("Chọn hồ sơ khác.")}
         )
     with transaction.atomic():
         case = _lock(case)
@@ -576,10 +583,10 @@ def case_merge(*, case: Case, actor: User, into: Case, reason: str = "") -> Case
         main = Case.objects.select_for_update().select_related("submission").get(pk=into.pk)
         if main.status in (Status.MERGED, Status.RETURNED, Status.REJECTED, Status.TRANSFERRED):
             raise IllegalTransition(
-                "Hồ sơ chính đã kết thúc hoặc đã được gộp; hãy chọn hồ sơ khác."
+                _("Hồ sơ chính đã kết thúc hoặc đã được gộp; hãy chọn hồ sơ khác.")
             )
         if not Case.objects.visible_to(actor).filter(pk=main.pk).exists():
-            raise NotFound("Không tìm thấy hồ sơ chính.")
+            raise NotFound(_("Không tìm thấy hồ sơ chính."))
         case.merged_into = main
         case.closed_at = timezone.now()
         _move(
@@ -610,14 +617,14 @@ def case_transfer(*, case: Case, actor: User, to_agency: Agency, reason: str) ->
     reason = _require_reason(reason)
     if not to_agency.is_active:
         raise ValidationFailed(
-            "Cơ quan nhận không còn hoạt động.", fields={"to_agency": "Chọn cơ quan khác."}
+            _("Cơ quan nhận không còn hoạt động."), fields={"to_agency": _("Chọn cơ quan khác.")}
         )
     with transaction.atomic():
         case = _lock(case)
         _check(actor, "transfer", case)
         if to_agency.pk == case.agency_id:
             raise ValidationFailed(
-                "Hồ sơ đang ở chính cơ quan này.", fields={"to_agency": "Chọn cơ quan khác."}
+                _("Hồ sơ đang ở chính cơ quan này."), fields={"to_agency": _("Chọn cơ quan khác.")}
             )
         from_agency = case.agency
         now = timezone.now()
@@ -711,7 +718,8 @@ def case_apply_remote_update(
         answer.outcome not in Outcome.values or len(answer.text.strip()) < 10
     ):
         raise ValidationFailed(
-            "Câu trả lời nhận được chưa hợp lệ.", fields={"answer": "Kết quả hoặc nội dung sai."}
+            _("Câu trả lời nhận được chưa hợp lệ."),
+            fields={"answer": _("Kết quả hoặc nội dung sai.")},
         )
     label = Status(remote_status).label if remote_status in Status.values else remote_status
     summary = f"{label} — {note.strip()}" if note.strip() else str(label)
@@ -806,7 +814,7 @@ def case_apply_remote_update(
 
 
 def case_request_info(*, case: Case, actor: User, question: str) -> InfoRequest:
-    question = _require_reason(question, "nội dung cần người gửi bổ sung")
+    question = _require_reason(question, _("nội dung cần người gửi bổ sung"))
     with transaction.atomic():
         case = _lock(case)
         _check(actor, "request_info", case)
@@ -840,12 +848,14 @@ def submission_provide_info(
     """The submitter answers (the caller has checked the access token or phone)."""
     text = (text or "").strip()
     if len(text) < 2:
-        raise ValidationFailed("Vui lòng nhập thông tin bổ sung.", fields={"text": "Cần nội dung."})
+        raise ValidationFailed(
+            _("Vui lòng nhập thông tin bổ sung."), fields={"text": _("Cần nội dung.")}
+        )
     uploads = validate_uploads(attachments)
     with transaction.atomic():
         case = _lock(case)
         if case.status != Status.NEEDS_INFO:
-            raise IllegalTransition("Hồ sơ không ở trạng thái chờ bổ sung thông tin.")
+            raise IllegalTransition(_("Hồ sơ không ở trạng thái chờ bổ sung thông tin."))
         now = timezone.now()
         request = (
             case.info_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
@@ -900,8 +910,8 @@ def case_assign(*, case: Case, actor: User, assignee: User, note: str = "") -> C
             .exists()
         ):
             raise ValidationFailed(
-                "Người được giao phải là cán bộ xử lý của cơ quan.",
-                fields={"assignee": "Chọn cán bộ khác."},
+                _("Người được giao phải là cán bộ xử lý của cơ quan."),
+                fields={"assignee": _("Chọn cán bộ khác.")},
             )
         previous = case.assignee_id
         case.assignee = assignee
@@ -922,13 +932,15 @@ def case_assign(*, case: Case, actor: User, assignee: User, note: str = "") -> C
 def case_coordinate(
     *, case: Case, actor: User, agencies: Sequence[Agency], question: str, days: int = 5
 ) -> list[CoordinationRequest]:
-    question = _require_reason(question, "nội dung đề nghị phối hợp")
+    question = _require_reason(question, _("nội dung đề nghị phối hợp"))
     if not agencies:
         raise ValidationFailed(
-            "Chọn ít nhất một cơ quan phối hợp.", fields={"agencies": "Cần chọn cơ quan."}
+            _("Chọn ít nhất một cơ quan phối hợp."), fields={"agencies": _("Cần chọn cơ quan.")}
         )
     if not 1 <= days <= 30:
-        raise ValidationFailed("Hạn phối hợp từ 1 đến 30 ngày làm việc.", fields={"days": "1–30."})
+        raise ValidationFailed(
+            _("Hạn phối hợp từ 1 đến 30 ngày làm việc."), fields={"days": "1–30."}
+        )
     with transaction.atomic():
         case = _lock(case)
         _check(actor, "coordinate", case)
@@ -974,17 +986,17 @@ def coordination_respond(
 ) -> CoordinationRequest:
     from pakn.accounts.roles import role_map
 
-    response = _require_reason(response, "ý kiến phối hợp")
+    response = _require_reason(response, _("ý kiến phối hợp"))
     roles = role_map(actor)
     if not (
         roles.is_superadmin or roles.has(request.agency_id, Role.INTAKE, Role.HANDLER, Role.LEADER)
     ):
-        raise PermissionDenied("Chỉ cơ quan được đề nghị mới trả lời được đề nghị phối hợp này.")
+        raise PermissionDenied(_("Chỉ cơ quan được đề nghị mới trả lời được đề nghị phối hợp này."))
     with transaction.atomic():
         case = _lock(request.case)
         request = CoordinationRequest.objects.select_for_update().get(pk=request.pk)
         if request.responded_at is not None:
-            raise IllegalTransition("Đề nghị phối hợp này đã được trả lời.")
+            raise IllegalTransition(_("Đề nghị phối hợp này đã được trả lời."))
         request.response, request.responded_by, request.responded_at = (
             response,
             actor,
@@ -1005,7 +1017,7 @@ def coordination_respond(
 
 def case_note(*, case: Case, actor: User, text: str, progress: bool = False) -> Case:
     """An internal note; with ``progress`` it is the periodic progress update of an overdue case."""
-    text = _require_reason(text, "nội dung ghi chú")
+    text = _require_reason(text, _("nội dung ghi chú"))
     with transaction.atomic():
         case = _lock(case)
         _check(actor, "progress" if progress else "note", case)
@@ -1032,12 +1044,13 @@ def case_extend(*, case: Case, actor: User, reason: str, days: int) -> Case:
         case = _lock(case)
         _check(actor, "extend", case)
         if case.extended_at is not None:
-            raise IllegalTransition("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm.")
+            raise IllegalTransition(_("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm."))
         policy = deadlines.policy_for_case(case)
         if not 1 <= days <= policy.answer_days:
             raise ValidationFailed(
-                f"Số ngày gia hạn từ 1 đến {policy.answer_days} ngày làm việc.",
-                fields={"days": "Ngoài giới hạn."},
+                _("Số ngày gia hạn từ 1 đến %(answer_days)s ngày làm việc.")
+                % {"answer_days": policy.answer_days},
+                fields={"days": _("Ngoài giới hạn.")},
             )
         old_due = case.due_at
         base = case.due_at or timezone.now()
@@ -1085,12 +1098,12 @@ def case_draft_answer(
     """Write (or rewrite) the draft; with ``submit`` it goes to the leader for approval."""
     if outcome not in Outcome.values:
         raise ValidationFailed(
-            "Vui lòng chọn kết quả trả lời.", fields={"outcome": "Chọn kết quả."}
+            _("Vui lòng chọn kết quả trả lời."), fields={"outcome": _("Chọn kết quả.")}
         )
     text = (text or "").strip()
     if len(text) < 10:
         raise ValidationFailed(
-            "Nội dung trả lời cần ít nhất 10 ký tự.", fields={"text": "Quá ngắn."}
+            _("Nội dung trả lời cần ít nhất 10 ký tự."), fields={"text": _("Quá ngắn.")}
         )
     uploads = validate_uploads(attachments)
     with transaction.atomic():
@@ -1136,12 +1149,12 @@ def case_draft_answer(
 def _answer_in_review(case: Case) -> Answer:
     answer = case.answers.filter(status=AnswerStatus.IN_REVIEW).first()
     if answer is None:
-        raise IllegalTransition("Không có dự thảo trả lời nào đang chờ duyệt.")
+        raise IllegalTransition(_("Không có dự thảo trả lời nào đang chờ duyệt."))
     return answer
 
 
 def case_return_answer(*, case: Case, actor: User, comment: str) -> Answer:
-    comment = _require_reason(comment, "ý kiến chỉnh sửa")
+    comment = _require_reason(comment, _("ý kiến chỉnh sửa"))
     with transaction.atomic():
         case = _lock(case)
         _check(actor, "return_answer", case)
@@ -1287,13 +1300,15 @@ def _reopen(case: Case, *, actor: User | None, action: str, reason: str) -> None
 
 def submission_rate(*, case: Case, score: int, comment: str = "") -> Rating:
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationFailed("Mức độ hài lòng từ 1 đến 5.", fields={"score": "Chọn từ 1 đến 5."})
+        raise ValidationFailed(
+            _("Mức độ hài lòng từ 1 đến 5."), fields={"score": _("Chọn từ 1 đến 5.")}
+        )
     with transaction.atomic():
         case = _lock(case)
         if case.status not in (Status.ANSWERED, Status.PUBLISHED, Status.CLOSED):
-            raise IllegalTransition("Chỉ đánh giá được sau khi cơ quan đã trả lời.")
+            raise IllegalTransition(_("Chỉ đánh giá được sau khi cơ quan đã trả lời."))
         if Rating.objects.filter(case=case).exists():
-            raise IllegalTransition("Bạn đã đánh giá câu trả lời này.")
+            raise IllegalTransition(_("Bạn đã đánh giá câu trả lời này."))
         rating = Rating.objects.create(
             case=case, score=score, comment=(comment or "").strip()[:2000]
         )
@@ -1310,13 +1325,13 @@ def submission_rate(*, case: Case, score: int, comment: str = "") -> Rating:
 
 def submission_dispute(*, case: Case, reason: str) -> Case:
     """The submitter disagrees with the answer within the allowed window: the case reopens."""
-    reason = _require_reason(reason, "lý do chưa đồng ý")
+    reason = _require_reason(reason, _("lý do chưa đồng ý"))
     with transaction.atomic():
         case = _lock(case)
         if case.status not in (Status.ANSWERED, Status.PUBLISHED):
-            raise IllegalTransition("Chỉ phản hồi được kết quả khi hồ sơ đã có câu trả lời.")
+            raise IllegalTransition(_("Chỉ phản hồi được kết quả khi hồ sơ đã có câu trả lời."))
         if case.dispute_until is None or timezone.now() > case.dispute_until:
-            raise IllegalTransition("Đã hết thời hạn phản hồi kết quả trả lời.")
+            raise IllegalTransition(_("Đã hết thời hạn phản hồi kết quả trả lời."))
         _reopen(case, actor=None, action="dispute", reason=reason)
     return case
 
@@ -1337,7 +1352,7 @@ def find_case_for_submitter(*, code: str, token: str = "", phone: str = "") -> C
         .filter(submission__tracking_code=normalized)
         .first()
     )
-    not_found = NotFound("Không tìm thấy phản ánh với mã tra cứu và thông tin xác thực này.")
+    not_found = NotFound(_("Không tìm thấy phản ánh với mã tra cứu và thông tin xác thực này."))
     if case is None:
         raise not_found
     submission = case.submission
@@ -1391,13 +1406,15 @@ def case_classify(
     """An officer confirms or corrects the kind and field. The case then counts as a labelled
     example for the classifier, and the log keeps what the AI had suggested."""
     if kind is not None and kind not in Kind.values:
-        raise ValidationFailed("Loại phản ánh không hợp lệ.", fields={"kind": "Chọn loại khác."})
+        raise ValidationFailed(
+            _("Loại phản ánh không hợp lệ."), fields={"kind": _("Chọn loại khác.")}
+        )
     field_obj = None
     if field_id is not None:
         field_obj = Field.objects.filter(pk=field_id, is_active=True).first()
         if field_obj is None:
             raise ValidationFailed(
-                "Lĩnh vực không tồn tại.", fields={"field": "Chọn lĩnh vực khác."}
+                _("Lĩnh vực không tồn tại."), fields={"field": _("Chọn lĩnh vực khác.")}
             )
     with transaction.atomic():
         case = _lock(case)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from pakn.accounts.models import User
 from pakn.cases import services as case_services
@@ -45,7 +46,7 @@ def peer_forward_case(*, case: Case, actor: User, peer: Peer, reason: str) -> Fo
     checked by the cases service) and the signed POST is a retried step after commit."""
     if not peer.is_active:
         raise ValidationFailed(
-            "Hệ thống nhận không còn liên thông.", fields={"peer": "Chọn hệ thống khác."}
+            _("Hệ thống nhận không còn liên thông."), fields={"peer": _("Chọn hệ thống khác.")}
         )
     with transaction.atomic():
         case = case_services.case_forward(
@@ -141,8 +142,8 @@ def peer_receive_case(*, peer: Peer, incoming: IncomingCase) -> case_services.In
             content = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ValidationFailed(
-                f"Tệp đính kèm “{item.name}” không đúng mã base64.",
-                fields={"attachments": "Sai mã base64."},
+                _("Tệp đính kèm “%(name)s” không đúng mã base64.") % {"name": item.name},
+                fields={"attachments": _("Sai mã base64.")},
             ) from None
         uploads.append(_InlineFile(item.name[:200], len(content), content))
     submitter = incoming.submitter
@@ -224,7 +225,7 @@ def peer_receive_event(*, peer: Peer, incoming: IncomingEvent) -> str:
             .first()
         )
         if forwarding is None:
-            raise NotFound("Không tìm thấy hồ sơ đã chuyển cho hệ thống này với mã đã gửi.")
+            raise NotFound(_("Không tìm thấy hồ sơ đã chuyển cho hệ thống này với mã đã gửi."))
         if incoming.seq and incoming.seq <= forwarding.remote_seq:
             return "stale"
         forwarding.remote_status = incoming.status[:16]
@@ -256,7 +257,7 @@ def delivery_retry_now(*, delivery: Delivery) -> bool:
             )
         )
         if not changed:
-            raise IllegalTransition("Yêu cầu này đã gửi thành công; không cần gửi lại.")
+            raise IllegalTransition(_("Yêu cầu này đã gửi thành công; không cần gửi lại."))
         schedule("federation.deliver", delivery_id=delivery.pk)
     return True
 

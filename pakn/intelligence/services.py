@@ -21,6 +21,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from sklearn.metrics import accuracy_score, f1_score
 from threadpoolctl import threadpool_limits
 
@@ -306,7 +307,8 @@ def duplicate_review(
     }
     if other.pk not in suggested:
         raise ValidationFailed(
-            "Hồ sơ này không nằm trong các gợi ý trùng lặp.", fields={"other": "Chọn hồ sơ khác."}
+            _("Hồ sơ này không nằm trong các gợi ý trùng lặp."),
+            fields={"other": _("Chọn hồ sơ khác.")},
         )
     similarity = suggested[other.pk].get("similarity")
     with transaction.atomic():
@@ -317,9 +319,9 @@ def duplicate_review(
         else:
             case = Case.objects.select_for_update().select_related("agency").get(pk=case.pk)
             if not can_act(actor, "classify", case):
-                raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+                raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
             if case.status not in allowed_from("classify"):
-                raise IllegalTransition("Hồ sơ đã kết thúc, không thể đánh giá gợi ý.")
+                raise IllegalTransition(_("Hồ sơ đã kết thúc, không thể đánh giá gợi ý."))
             remaining = [
                 item
                 for item in case.suggestions.get("duplicates") or []
