@@ -23,6 +23,7 @@ from pakn.accounts.models import Agency, Role, User
 from pakn.accounts.roles import role_map
 from pakn.cases import services
 from pakn.cases.models import AnswerAttachment, Case, CoordinationRequest, Outcome
+from pakn.cases.publication import public_answer, redacted_kinds_label
 from pakn.cases.rules import available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
 from pakn.core.redact import redact_personal_data
@@ -269,6 +270,21 @@ def _action_forms(
     return forms_
 
 
+def _preview(case: Case, *, outcome: str, text: str, signer: str, draft: bool) -> dict[str, Any]:
+    """The publish preview shows the answer exactly as the public will (public_answer), and
+    which kinds of personal data were hidden so the officer can reword rather than be surprised."""
+    answer = public_answer(text=text)
+    return {
+        "title": case.public_title or redact_personal_data(case.submission.title),
+        "body": case.public_body or redact_personal_data(case.submission.body),
+        "outcome": outcome,
+        "text": answer.text,
+        "hidden": redacted_kinds_label(answer),
+        "signer": signer,
+        "draft": draft,
+    }
+
+
 def _case_page(
     request: HttpRequest,
     case: Case,
@@ -295,14 +311,13 @@ def _case_page(
     working = selectors.working_answer(case)
     if preview is None:
         shown = approved or working
-        preview = {
-            "title": case.public_title or redact_personal_data(case.submission.title),
-            "body": case.public_body or redact_personal_data(case.submission.body),
-            "outcome": shown.get_outcome_display() if shown else "",
-            "text": shown.text if shown else "",
-            "signer": shown.signer_name if shown else "",
-            "draft": shown is not None and shown is not approved,
-        }
+        preview = _preview(
+            case,
+            outcome=str(shown.get_outcome_display()) if shown else "",
+            text=shown.text if shown else "",
+            signer=shown.signer_name if shown else "",
+            draft=shown is not None and shown is not approved,
+        )
     events = list(selectors.case_timeline(case))
     forwarding = federation_selectors.forwarding_for(case)
     scope = _scope(request)
@@ -385,14 +400,13 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             request,
             case,
             bound=form,
-            preview={
-                "title": case.public_title or redact_personal_data(case.submission.title),
-                "body": case.public_body or redact_personal_data(case.submission.body),
-                "outcome": Outcome(d["outcome"]).label,
-                "text": d["text"],
-                "signer": d["signer_name"],
-                "draft": True,
-            },
+            preview=_preview(
+                case,
+                outcome=str(Outcome(d["outcome"]).label),
+                text=d["text"],
+                signer=d["signer_name"],
+                draft=True,
+            ),
         )
     try:
         form.perform()

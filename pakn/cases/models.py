@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .publication import public_answer
+
 if TYPE_CHECKING:
     from pakn.accounts.models import User
 
@@ -401,6 +403,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.get_status_display()})"
+
+    @property
+    def public_text(self) -> str:
+        """The text every public surface shows (personal data hidden)."""
+        return public_answer(text=self.text).text
 
 
 class AnswerAttachment(models.Model):
