@@ -422,6 +422,15 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             status=STATUS_FOR_ERROR.get(type(exc), 400),
         )
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": form.title})
+    if not access.can_see_case(user, case.pk):
+        # A transfer (or forward) moves the case out of the officer's agencies: its page would
+        # now be a 404, so the inbox is where the work continues.
+        messages.info(
+            request,
+            _("Hồ sơ %(code)s đã chuyển khỏi phạm vi của bạn.")
+            % {"code": format_tracking_code(case.submission.tracking_code)},
+        )
+        return HttpResponseRedirect(reverse("backoffice:inbox"))
     return HttpResponseRedirect(reverse("backoffice:case", args=[case.pk]))
 
 
