@@ -36,6 +36,7 @@ from pakn.taxonomy.models import Field
 
 from . import access, selectors
 from .access import officer_required
+from .chrome import chrome, page_scope
 from .forms import (
     ACTION_FORMS,
     ActionForm,
@@ -112,26 +113,6 @@ def _safe_next(request: HttpRequest) -> str:
     return nxt if nxt.startswith("/backoffice/") and not nxt.startswith("//") else ""
 
 
-def _scope(request: HttpRequest) -> selectors.Scope:
-    agency_id = access.current_agency_id(request)
-    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
-    user = request.user
-    assert isinstance(user, User)
-    return selectors.Scope(user=user, agency=agency, roles=access.roles_here(request, agency_id))
-
-
-def _chrome(request: HttpRequest, scope: selectors.Scope, **extra: Any) -> dict[str, Any]:
-    """What every back-office page shows around its content: agency switcher and menu."""
-    return {
-        "scope": scope,
-        "memberships": access.memberships(request.user),
-        "is_leader": Role.LEADER in scope.roles,
-        "is_supervisor": bool(role_map(request.user).agencies_with(Role.SUPERVISOR))
-        or role_map(request.user).is_superadmin,
-        **extra,
-    }
-
-
 # --------------------------------------------------------------------------------------------
 # Inbox
 
@@ -139,7 +120,7 @@ def _chrome(request: HttpRequest, scope: selectors.Scope, **extra: Any) -> dict[
 @require_GET
 @officer_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     now = timezone.now()
     queues = scope.queues()
     # A reader's natural view is everything in the subtree; a worker starts at their first queue.
@@ -174,7 +155,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/inbox.html",
-        _chrome(
+        chrome(
             request,
             scope,
             queue=queue,
@@ -207,7 +188,7 @@ def _without(request: HttpRequest, *keys: str) -> str:
 @require_POST
 @officer_required
 def bulk(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     user = request.user
     assert isinstance(user, User)
     if not _can_bulk(request, scope):
@@ -320,11 +301,11 @@ def _case_page(
         )
     events = list(selectors.case_timeline(case))
     forwarding = federation_selectors.forwarding_for(case)
-    scope = _scope(request)
+    scope = page_scope(request)
     return render(
         request,
         "backoffice/case.html",
-        _chrome(
+        chrome(
             request,
             scope,
             case=case,
@@ -514,7 +495,7 @@ def moderation_label(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 @officer_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     if scope.agency is None or Role.LEADER not in scope.roles:
         return access.refused(request, _("Trang này dành cho lãnh đạo cơ quan."))
     user = request.user
@@ -528,17 +509,17 @@ def approvals(request: HttpRequest) -> HttpResponse:
         }
         for case, answer in selectors.approvals(scope.agency.pk)
     ]
-    return render(request, "backoffice/approvals.html", _chrome(request, scope, items=items))
+    return render(request, "backoffice/approvals.html", chrome(request, scope, items=items))
 
 
 @require_GET
 @officer_required
 def team(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     if scope.agency is None or Role.LEADER not in scope.roles:
         return access.refused(request, _("Trang này dành cho lãnh đạo cơ quan."))
     workload = selectors.team_workload(scope.agency.pk, timezone.now())
-    return render(request, "backoffice/team.html", _chrome(request, scope, workload=workload))
+    return render(request, "backoffice/team.html", chrome(request, scope, workload=workload))
 
 
 @require_GET
@@ -546,7 +527,7 @@ def team(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    scope = _scope(request)
+    scope = page_scope(request)
     supervised = selectors.supervised_agencies(user)
     if not supervised:
         return access.refused(request, _("Trang này dành cho cán bộ giám sát."))
@@ -562,7 +543,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/overview.html",
-        _chrome(
+        chrome(
             request,
             scope,
             agency=agency,

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils.html import escape
 
 from pakn.accounts.models import Membership, Role
 from tests.analytics.conftest import Data
@@ -163,3 +164,23 @@ def test_public_stats_drop_cached_figures_when_rollups_are_rebuilt(
     with django_capture_on_commit_callbacks(execute=True):
         rollups_rebuild()
     assert "Chưa có số liệu." not in client.get("/stats/").content.decode()
+
+
+def test_dashboard_uses_the_back_office_layout(client, data: Data):
+    supervisor = data.world.supervisor
+    client.force_login(supervisor)
+    html = client.get(f"/backoffice/analytics/?{PERIOD}").content.decode()
+    assert 'class="bo-header"' in html
+    assert escape(supervisor.get_full_name()) in html
+    assert 'action="/backoffice/logout/"' in html
+    assert 'href="/backoffice/"' in html  # the back-office menu
+    assert '<a href="/backoffice/analytics/" aria-current="page">' in html
+
+
+def test_back_office_menu_links_the_dashboard_for_those_who_may_see_it(client, data: Data):
+    for user in (data.world.supervisor, data.world.superadmin):
+        client.force_login(user)
+        assert 'href="/backoffice/analytics/"' in client.get("/backoffice/").content.decode()
+    for user in (data.world.handler, data.world.leader, data.world.intake):
+        client.force_login(user)
+        assert 'href="/backoffice/analytics/"' not in client.get("/backoffice/").content.decode()
