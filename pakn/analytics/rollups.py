@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -205,6 +206,21 @@ def refresh_cases(case_ids: Iterable[int]) -> int:
     return changed
 
 
+# The public statistics page caches its figures under this generation (selectors.public_stats).
+PUBLIC_STATS_GENERATION = "analytics:public:generation"
+
+
+def public_stats_generation() -> int:
+    return int(cache.get(PUBLIC_STATS_GENERATION) or 0)
+
+
+def public_stats_invalidate() -> None:
+    """Drop the cached public figures once the rollups changed: otherwise a visit just before
+    (say, zeros before the demo data was folded in) would be shown for the whole cache time."""
+    if not cache.add(PUBLIC_STATS_GENERATION, 1, timeout=None):
+        cache.incr(PUBLIC_STATS_GENERATION)
+
+
 def _state() -> RollupState:
     RollupState.objects.using(PRIMARY).get_or_create(name=STATE)
     return RollupState.objects.using(PRIMARY).select_for_update().get(name=STATE)
@@ -229,6 +245,8 @@ def rollups_refresh() -> int:
                 state.last_event_id = max(state.last_event_id, max(pk for pk, _ in batch))
             state.refreshed_at = timezone.now()
             state.save(update_fields=["last_event_id", "refreshed_at"])
+            if changed:
+                transaction.on_commit(public_stats_invalidate)
             if len(batch) < EVENT_BATCH:
                 return changed
 
@@ -261,6 +279,7 @@ def rollups_rebuild() -> int:
         state.last_event_id = last_event
         state.rebuilt_at = state.refreshed_at = timezone.now()
         state.save(update_fields=["last_event_id", "rebuilt_at", "refreshed_at"])
+        transaction.on_commit(public_stats_invalidate)
     return count
 
 

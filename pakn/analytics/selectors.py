@@ -19,7 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pakn.accounts.models import Agency, Role
+from pakn.accounts.models import Agency, Level, Role
 from pakn.accounts.roles import role_map
 from pakn.cases.models import Case, Status
 from pakn.core.workdays import to_local_date, working_days_overdue
@@ -28,7 +28,7 @@ from pakn.submissions.models import Channel, Kind
 from pakn.taxonomy.models import Field
 
 from .models import Dim, Rollup
-from .rollups import CELL_DEGREES
+from .rollups import CELL_DEGREES, public_stats_generation
 
 BACKOFFICE = "/backoffice/"
 PUBLIC_STATS_TTL = 300
@@ -513,7 +513,7 @@ def emerging_topics(*, agency: Agency, limit: int = 8) -> list[dict[str, Any]]:
 class PublicRow:
     agency_id: int
     name: str
-    level: str
+    level_code: str
     received: int
     answered: int
     on_time_rate: float | None
@@ -521,14 +521,29 @@ class PublicRow:
     mean_rating: float | None
     satisfied_rate: float | None
 
+    @property
+    def level(self) -> str:
+        """In the language of the request that reads it, not of the one that filled the cache."""
+        return str(Level(self.level_code).label)
+
 
 def public_stats(period: Period | None = None) -> dict[str, Any]:
-    """Per agency, its own cases: only aggregate figures, cached for a few minutes."""
+    """Per agency, its own cases: only aggregate figures, cached for a few minutes.
+
+    The cache holds numbers and names only; labels are added per request in the visitor's
+    language. The key carries the rollup generation, so a refresh or rebuild of the rollups
+    (rollups.public_stats_invalidate) makes the next visit compute the new figures."""
     period = period or Period.last_months()
-    cache_key = f"analytics:public:v1:{period.start:%Y%m}:{period.end:%Y%m}"
-    cached = cache.get(cache_key)
-    if cached is not None:
-        return cached
+    generation = public_stats_generation()
+    cache_key = f"analytics:public:v2:{generation}:{period.start:%Y%m}:{period.end:%Y%m}"
+    figures = cache.get(cache_key)
+    if figures is None:
+        figures = _public_figures(period)
+        cache.set(cache_key, figures, PUBLIC_STATS_TTL)
+    return {**figures, "period_label": period.label}
+
+
+def _public_figures(period: Period) -> dict[str, Any]:
     parents = dict(Agency.objects.values_list("pk", "parent_id"))
     subtree = figures_of(list(parents), period, RANK_DIMS)
     # An agency's own cases: its subtree less its children's subtrees.
@@ -543,7 +558,7 @@ def public_stats(period: Period | None = None) -> dict[str, Any]:
         PublicRow(
             agency_id=a.pk,
             name=a.name,
-            level=a.get_level_display(),
+            level_code=a.level,
             received=per_agency[a.pk].received,
             answered=per_agency[a.pk].answered,
             on_time_rate=per_agency[a.pk].on_time_rate,
@@ -558,8 +573,7 @@ def public_stats(period: Period | None = None) -> dict[str, Any]:
     for agency_id, figures in subtree.items():
         if parents.get(agency_id) is None:
             overall.merge(figures)
-    result = {
-        "period_label": period.label,
+    return {
         "rows": table,
         "received": overall.received,
         "answered": overall.answered,
@@ -569,5 +583,3 @@ def public_stats(period: Period | None = None) -> dict[str, Any]:
         "satisfied_rate": overall.satisfied_rate,
         "computed_at": timezone.now(),
     }
-    cache.set(cache_key, result, PUBLIC_STATS_TTL)
-    return result

@@ -206,7 +206,7 @@ def _detail(user: User, case: Case) -> dict[str, Any]:
         "public_body": case.public_body,
         "answers": [
             {
-                **answer_out(answer),
+                **answer_out(answer, public=False),
                 "id": answer.pk,
                 "status": answer.status,
                 "review_comment": answer.review_comment,

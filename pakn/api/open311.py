@@ -293,7 +293,7 @@ def _request_out(case: Case, *, public: bool) -> dict[str, Any]:
         "service_code": field.code if field else "",
         "description": f"{case.public_title}\n\n{case.public_body}" if public else "",
         "agency_responsible": case.agency.name,
-        "service_notice": answer.text if answer else "",
+        "service_notice": answer.public_text if answer else "",
         "requested_datetime": _iso(submission.created_at),
         "updated_datetime": _iso(case.status_changed_at),
         "expected_datetime": _iso(case.due_at),

@@ -51,11 +51,13 @@ def person_ref(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "name": user.get_full_name()}
 
 
-def answer_out(answer: Answer) -> dict[str, Any]:
+def answer_out(answer: Answer, *, public: bool) -> dict[str, Any]:
+    """``public`` hides personal data (Answer.public_text); False is for the submitter and
+    officers only."""
     return {
         "outcome": answer.outcome,
         "outcome_label": answer.get_outcome_display(),
-        "text": answer.text,
+        "text": answer.public_text if public else answer.text,
         "signer_name": answer.signer_name,
         "approved_at": answer.approved_at,
     }

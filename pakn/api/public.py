@@ -254,7 +254,7 @@ def submitter_view(case: Case) -> dict[str, Any]:
             }
             for event in events
         ],
-        "answer": answer_out(answer) if answer else None,
+        "answer": answer_out(answer, public=False) if answer else None,
         "rating": (
             {"score": rating.score, "comment": rating.comment, "created_at": rating.created_at}
             if rating
@@ -342,5 +342,5 @@ def _published(case: Case) -> dict[str, Any]:
         "public_title": case.public_title,
         "public_body": case.public_body,
         "published_at": case.published_at,
-        "answer": answer_out(answers[0]) if answers else None,
+        "answer": answer_out(answers[0], public=True) if answers else None,
     }

@@ -85,6 +85,10 @@ def roles_here(request: HttpRequest, agency_id: int | None) -> frozenset[str]:
     return roles.roles.get(agency_id, frozenset())
 
 
+def can_see_case(user: Any, case_id: int) -> bool:
+    return Case.objects.visible_to(user).filter(pk=case_id).exists()
+
+
 def visible_case_or_404(user: Any, case_id: int) -> Case:
     case = (
         Case.objects.visible_to(user)

@@ -142,6 +142,11 @@ class MergeForm(ActionForm):
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
+    # Django's own empty label ("- Select an option -") has no Vietnamese translation.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", _("— Chọn cơ quan —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return "— " * max(obj.depth - 1, 0) + str(obj.short_name or obj.name)
 
@@ -177,6 +182,7 @@ class ForwardForm(ActionForm):
     peer = forms.ModelChoiceField(
         label=_("Hệ thống nhận"),
         queryset=Peer.objects.none(),
+        empty_label=_("— Chọn hệ thống —"),
         error_messages={"required": _("Vui lòng chọn hệ thống nhận.")},
     )
     reason = _reason(_("Lý do chuyển"))
@@ -214,6 +220,10 @@ class RequestInfoForm(ActionForm):
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", _("— Chọn cán bộ —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name()
 

@@ -24,6 +24,7 @@ from pakn.accounts.models import Agency, Role, User
 from pakn.accounts.roles import role_map
 from pakn.cases import services
 from pakn.cases.models import AnswerAttachment, Case, CoordinationRequest, Outcome
+from pakn.cases.publication import public_answer, redacted_kinds_label
 from pakn.cases.rules import allowed_from, available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
 from pakn.core.redact import redact_personal_data
@@ -37,6 +38,7 @@ from pakn.taxonomy.models import Field
 
 from . import access, selectors
 from .access import officer_required
+from .chrome import chrome, page_scope
 from .forms import (
     ACTION_FORMS,
     ActionForm,
@@ -115,26 +117,6 @@ def _safe_next(request: HttpRequest) -> str:
     return nxt if nxt.startswith("/backoffice/") and not nxt.startswith("//") else ""
 
 
-def _scope(request: HttpRequest) -> selectors.Scope:
-    agency_id = access.current_agency_id(request)
-    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
-    user = request.user
-    assert isinstance(user, User)
-    return selectors.Scope(user=user, agency=agency, roles=access.roles_here(request, agency_id))
-
-
-def _chrome(request: HttpRequest, scope: selectors.Scope, **extra: Any) -> dict[str, Any]:
-    """What every back-office page shows around its content: agency switcher and menu."""
-    return {
-        "scope": scope,
-        "memberships": access.memberships(request.user),
-        "is_leader": Role.LEADER in scope.roles,
-        "is_supervisor": bool(role_map(request.user).agencies_with(Role.SUPERVISOR))
-        or role_map(request.user).is_superadmin,
-        **extra,
-    }
-
-
 # --------------------------------------------------------------------------------------------
 # Inbox
 
@@ -142,7 +124,7 @@ def _chrome(request: HttpRequest, scope: selectors.Scope, **extra: Any) -> dict[
 @require_GET
 @officer_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     now = timezone.now()
     queues = scope.queues()
     # A reader's natural view is everything in the subtree; a worker starts at their first queue.
@@ -177,7 +159,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/inbox.html",
-        _chrome(
+        chrome(
             request,
             scope,
             queue=queue,
@@ -210,7 +192,7 @@ def _without(request: HttpRequest, *keys: str) -> str:
 @require_POST
 @officer_required
 def bulk(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     user = request.user
     assert isinstance(user, User)
     if not _can_bulk(request, scope):
@@ -273,6 +255,21 @@ def _action_forms(
     return forms_
 
 
+def _preview(case: Case, *, outcome: str, text: str, signer: str, draft: bool) -> dict[str, Any]:
+    """The publish preview shows the answer exactly as the public will (public_answer), and
+    which kinds of personal data were hidden so the officer can reword rather than be surprised."""
+    answer = public_answer(text=text)
+    return {
+        "title": case.public_title or redact_personal_data(case.submission.title),
+        "body": case.public_body or redact_personal_data(case.submission.body),
+        "outcome": outcome,
+        "text": answer.text,
+        "hidden": redacted_kinds_label(answer),
+        "signer": signer,
+        "draft": draft,
+    }
+
+
 def _case_page(
     request: HttpRequest,
     case: Case,
@@ -311,21 +308,20 @@ def _case_page(
     working = selectors.working_answer(case)
     if preview is None:
         shown = approved or working
-        preview = {
-            "title": case.public_title or redact_personal_data(case.submission.title),
-            "body": case.public_body or redact_personal_data(case.submission.body),
-            "outcome": shown.get_outcome_display() if shown else "",
-            "text": shown.text if shown else "",
-            "signer": shown.signer_name if shown else "",
-            "draft": shown is not None and shown is not approved,
-        }
+        preview = _preview(
+            case,
+            outcome=str(shown.get_outcome_display()) if shown else "",
+            text=shown.text if shown else "",
+            signer=shown.signer_name if shown else "",
+            draft=shown is not None and shown is not approved,
+        )
     events = list(selectors.case_timeline(case))
     forwarding = federation_selectors.forwarding_for(case)
-    scope = _scope(request)
+    scope = page_scope(request)
     return render(
         request,
         "backoffice/case.html",
-        _chrome(
+        chrome(
             request,
             scope,
             case=case,
@@ -440,14 +436,13 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             request,
             case,
             bound=form,
-            preview={
-                "title": case.public_title or redact_personal_data(case.submission.title),
-                "body": case.public_body or redact_personal_data(case.submission.body),
-                "outcome": Outcome(d["outcome"]).label,
-                "text": d["text"],
-                "signer": d["signer_name"],
-                "draft": True,
-            },
+            preview=_preview(
+                case,
+                outcome=str(Outcome(d["outcome"]).label),
+                text=d["text"],
+                signer=d["signer_name"],
+                draft=True,
+            ),
         )
     try:
         form.perform()
@@ -463,6 +458,15 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             status=STATUS_FOR_ERROR.get(type(exc), 400),
         )
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": form.title})
+    if not access.can_see_case(user, case.pk):
+        # A transfer (or forward) moves the case out of the officer's agencies: its page would
+        # now be a 404, so the inbox is where the work continues.
+        messages.info(
+            request,
+            _("Hồ sơ %(code)s đã chuyển khỏi phạm vi của bạn.")
+            % {"code": format_tracking_code(case.submission.tracking_code)},
+        )
+        return HttpResponseRedirect(reverse("backoffice:inbox"))
     return HttpResponseRedirect(reverse("backoffice:case", args=[case.pk]))
 
 
@@ -626,7 +630,7 @@ def _back_to(user: User, case: Case) -> HttpResponseRedirect:
 @require_GET
 @officer_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     if scope.agency is None or Role.LEADER not in scope.roles:
         return access.refused(request, _("Trang này dành cho lãnh đạo cơ quan."))
     user = request.user
@@ -640,17 +644,17 @@ def approvals(request: HttpRequest) -> HttpResponse:
         }
         for case, answer in selectors.approvals(scope.agency.pk)
     ]
-    return render(request, "backoffice/approvals.html", _chrome(request, scope, items=items))
+    return render(request, "backoffice/approvals.html", chrome(request, scope, items=items))
 
 
 @require_GET
 @officer_required
 def team(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request)
     if scope.agency is None or Role.LEADER not in scope.roles:
         return access.refused(request, _("Trang này dành cho lãnh đạo cơ quan."))
     workload = selectors.team_workload(scope.agency.pk, timezone.now())
-    return render(request, "backoffice/team.html", _chrome(request, scope, workload=workload))
+    return render(request, "backoffice/team.html", chrome(request, scope, workload=workload))
 
 
 @require_GET
@@ -658,7 +662,7 @@ def team(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    scope = _scope(request)
+    scope = page_scope(request)
     supervised = selectors.supervised_agencies(user)
     if not supervised:
         return access.refused(request, _("Trang này dành cho cán bộ giám sát."))
@@ -674,7 +678,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/overview.html",
-        _chrome(
+        chrome(
             request,
             scope,
             agency=agency,

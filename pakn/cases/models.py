@@ -9,6 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.accounts.models import Membership, Role
+
+from .publication import public_answer
+
 if TYPE_CHECKING:
     from pakn.accounts.models import User
 
@@ -437,6 +441,24 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.get_status_display()})"
+
+    @property
+    def public_text(self) -> str:
+        """The text every public surface shows (personal data hidden)."""
+        return public_answer(text=self.text).text
+
+    @property
+    def signer_role(self) -> str:
+        """The signer's title, in the reader's language: "Lãnh đạo" when the signer is the
+        leader of the answering agency who approved the answer. A signer typed by hand carries
+        their own title, so nothing is added."""
+        reviewer = self.reviewed_by
+        if reviewer is None or self.signer_name != reviewer.get_full_name():
+            return ""
+        leads = Membership.objects.filter(
+            user=reviewer, agency_id=self.case.agency_id, role=Role.LEADER
+        ).exists()
+        return str(Role.LEADER.label) if leads else ""
 
 
 class AnswerAttachment(models.Model):

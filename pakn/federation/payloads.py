@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 
 from pakn.cases.models import Answer, AnswerStatus, Case, CaseEvent, Status
-from pakn.core.redact import redact_personal_data
 
 # Attachments travel inline (base64) up to this many bytes in total, which keeps a forward under
 # the receiver's request-size limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 5 MB); the rest are listed by
@@ -84,7 +83,7 @@ def _answer_doc(answer: Answer, *, redact: bool) -> dict[str, Any]:
     return {
         "outcome": answer.outcome,
         "outcome_label": str(answer.get_outcome_display()),
-        "text": redact_personal_data(answer.text) if redact else answer.text,
+        "text": answer.public_text if redact else answer.text,
         "signer_name": answer.signer_name,
         "answered_at": answer.approved_at.isoformat() if answer.approved_at else None,
     }

@@ -401,21 +401,26 @@ def _lookup(request: HttpRequest, form: TrackForm) -> Case | None:
         return None
     address = ratelimit.client_address(request)
     code_key = "".join(data["code"].upper().split()).replace("-", "")
-    if ratelimit.exceeded("lookup-ip", address, ratelimit.LOOKUP_FAILURES) or ratelimit.exceeded(
-        "lookup-code", code_key, ratelimit.LOOKUP_FAILURES
-    ):
-        form.add_error(None, _("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau 15 phút."))
-        return None
+    token, phone = data["token"].strip(), data["phone"].strip()
     try:
-        case = find_case_for_submitter(
-            code=data["code"], token=data["token"].strip(), phone=data["phone"]
-        )
+        # Tracking codes are public (/published/), so a per-code lock would let anyone lock the
+        # submitter out; the access token cannot be guessed, so a valid one passes every limit.
+        case = _find_by_token(code=data["code"], token=token)
+        if case is None:
+            if ratelimit.exceeded("lookup-ip", address, ratelimit.LOOKUP_FAILURES) or (
+                phone and ratelimit.exceeded("lookup-code", code_key, ratelimit.LOOKUP_FAILURES)
+            ):
+                form.add_error(None, _("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau 15 phút."))
+                return None
+            case = find_case_for_submitter(code=data["code"], phone=phone)
     except ValidationFailed as exc:
         form.add_service_errors(exc.fields, exc.message)
         return None
     except NotFound:
         ratelimit.record("lookup-ip", address, ratelimit.LOOKUP_WINDOW)
-        ratelimit.record("lookup-code", code_key, ratelimit.LOOKUP_WINDOW)
+        if phone:
+            # Only phone numbers are guessable per code; token guesses count per address only.
+            ratelimit.record("lookup-code", code_key, ratelimit.LOOKUP_WINDOW)
         form.add_error(
             None,
             _(
@@ -426,6 +431,17 @@ def _lookup(request: HttpRequest, form: TrackForm) -> Case | None:
         return None
     access.grant(request, case)
     return case
+
+
+def _find_by_token(*, code: str, token: str) -> Case | None:
+    """The case a valid access token opens, or None (a wrong token falls through to the phone
+    and the rate limits)."""
+    if not token:
+        return None
+    try:
+        return find_case_for_submitter(code=code, token=token)
+    except NotFound:
+        return None
 
 
 def _track_form_page(request: HttpRequest, form: TrackForm, status: int = 200) -> HttpResponse:

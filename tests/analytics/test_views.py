@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils.html import escape
 
 from pakn.accounts.models import Membership, Role
 from tests.analytics.conftest import Data
@@ -112,3 +113,74 @@ def test_dashboard_query_count_does_not_grow_with_cases(
     client.force_login(data.world.supervisor)
     with django_assert_max_num_queries(25):
         assert client.get(f"/backoffice/analytics/?{PERIOD}").status_code == 200
+
+
+def _with_language(client, code: str):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+    return client
+
+
+def test_public_stats_cache_keeps_labels_in_each_visitors_language(client, data: Data):
+    english = _with_language(client, "en").get("/stats/").content.decode()
+    assert "From month" in english
+    vietnamese = _with_language(client, "vi").get("/stats/").content.decode()
+    assert "Từ tháng" in vietnamese and "From month" not in vietnamese
+
+
+def test_public_stats_row_level_is_read_in_the_current_language(data: Data):
+    from django.utils import translation
+
+    from pakn.analytics.selectors import public_stats
+
+    with translation.override("en"):
+        [row, *_] = [r for r in public_stats()["rows"] if r.level_code == "province"]
+    with translation.override("vi"):
+        assert row.level == "Tỉnh"
+    with translation.override("en"):
+        assert row.level == "Province"
+
+
+def test_public_stats_drop_cached_zeros_when_rollups_are_refreshed(
+    client, world, django_capture_on_commit_callbacks
+):
+    from pakn.analytics.rollups import rollups_refresh
+
+    world.new_case()
+    assert "Chưa có số liệu." in client.get("/stats/").content.decode()  # cached, before the fold
+    with django_capture_on_commit_callbacks(execute=True):
+        rollups_refresh()
+    assert "Chưa có số liệu." not in client.get("/stats/").content.decode()
+
+
+def test_public_stats_drop_cached_figures_when_rollups_are_rebuilt(
+    client, world, django_capture_on_commit_callbacks
+):
+    from pakn.analytics.rollups import rollups_rebuild
+
+    world.new_case()
+    assert "Chưa có số liệu." in client.get("/stats/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        rollups_rebuild()
+    assert "Chưa có số liệu." not in client.get("/stats/").content.decode()
+
+
+def test_dashboard_uses_the_back_office_layout(client, data: Data):
+    supervisor = data.world.supervisor
+    client.force_login(supervisor)
+    html = client.get(f"/backoffice/analytics/?{PERIOD}").content.decode()
+    assert 'class="bo-header"' in html
+    assert escape(supervisor.get_full_name()) in html
+    assert 'action="/backoffice/logout/"' in html
+    assert 'href="/backoffice/"' in html  # the back-office menu
+    assert '<a href="/backoffice/analytics/" aria-current="page">' in html
+
+
+def test_back_office_menu_links_the_dashboard_for_those_who_may_see_it(client, data: Data):
+    for user in (data.world.supervisor, data.world.superadmin):
+        client.force_login(user)
+        assert 'href="/backoffice/analytics/"' in client.get("/backoffice/").content.decode()
+    for user in (data.world.handler, data.world.leader, data.world.intake):
+        client.force_login(user)
+        assert 'href="/backoffice/analytics/"' not in client.get("/backoffice/").content.decode()

@@ -70,7 +70,12 @@ def test_full_flow_through_the_back_office(client, world: World) -> None:
         {**{f"draft_answer-{k}": v for k, v in draft.items()}, "preview": "1"},
     )
     assert preview.status_code == 200
-    assert preview.context["preview"]["text"] == answer_text
+    # The preview shows the public version; the form keeps what the officer typed.
+    assert preview.context["preview"]["text"] == answer_text.replace(
+        "0912345678", "[số điện thoại đã ẩn]"
+    )
+    assert "Đã ẩn thông tin cá nhân trong câu trả lời: số điện thoại" in preview.content.decode()
+    assert answer_text in preview.content.decode()
     assert "[số điện thoại đã ẩn]" in preview.context["preview"]["body"]
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS
@@ -215,3 +220,39 @@ def test_coordinating_agency_reads_and_answers_the_request(as_user, world: World
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.responded_at is not None
+
+
+def test_transfer_out_of_my_agencies_lands_on_the_inbox_with_a_message(
+    as_user, world: World
+) -> None:
+    case = world.new_case()
+    client = as_user(world.intake)
+    response = act(
+        client,
+        case,
+        "transfer",
+        {"confirm": "on", "to_agency": world.b.pk, "reason": "Thuộc thẩm quyền sở B"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:inbox")
+    html = client.get(response["Location"]).content.decode()
+    assert "Đã thực hiện: Chuyển cơ quan có thẩm quyền." in html
+    assert "đã chuyển khỏi phạm vi của bạn" in html
+
+
+def test_action_on_a_case_i_still_see_returns_to_the_case(as_user, world: World) -> None:
+    case = world.new_case()
+    client = as_user(world.intake)
+    response = act(client, case, "accept", {"confirm": "on"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:case", args=[case.pk])
+
+
+def test_assign_and_transfer_dropdowns_have_vietnamese_empty_labels(as_user, world: World) -> None:
+    case = world.new_case()
+    services.case_accept(case=case, actor=world.intake)
+    client = as_user(world.intake)
+    html = client.get(reverse("backoffice:case", args=[case.pk])).content.decode()
+    assert "Select an option" not in html
+    assert '<option value="" selected>— Chọn cán bộ —</option>' in html
+    assert '<option value="" selected>— Chọn cơ quan —</option>' in html

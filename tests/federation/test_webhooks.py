@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pakn.cases import services as S
 from pakn.cases.models import CaseEvent
 from pakn.federation import hooks
 from pakn.federation.models import Delivery, DeliveryKind, DeliveryStatus, Subscription
@@ -137,3 +138,24 @@ def test_case_received_from_a_peer_reports_each_status_and_the_answer_back(
         body=sent["body"],
     )
     assert case.status == "answered"
+
+
+def test_answer_published_hides_personal_data_written_in_the_answer(world: World, fake_http):
+    _subscribe(["answer.published"])
+    case = drive(world, world.new_case(), "in_progress")
+    S.case_draft_answer(
+        case=case,
+        actor=world.handler,
+        outcome="accepted",
+        text="Kính gửi ông Nguyễn Văn An (SĐT 0912345678, email an.nguyen@example.vn). Đã xử lý.",
+    )
+    S.case_approve_answer(case=case, actor=world.leader)
+    S.case_publish(case=case, actor=world.leader)
+    _run("federation.fan_out")
+    _run("federation.deliver")
+    doc = fake_http.json()
+    assert doc["type"] == "answer.published"
+    assert "[số điện thoại đã ẩn]" in doc["answer"]["text"]
+    raw = fake_http.sent[0]["body"].decode()
+    for private in ("Nguyễn Văn An", "0912345678", "an.nguyen@example.vn"):
+        assert private not in raw

@@ -137,3 +137,39 @@ def test_similar_answers_come_from_the_duplicate_index_for_reworded_text(world, 
     monkeypatch.setattr(selectors, "_keyword_similar", no_fallback)
     found = similar_published("cho dong kinh rac thai ton dong khong thu gom, boc mui")
     assert [c.pk for c in found] == [case.pk]
+
+
+def _page(client, case, language: str) -> str:
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(f"/published/{case.submission.tracking_code}/").content.decode()
+
+
+def test_signer_shows_name_and_role_in_the_readers_language_and_nothing_private(client, world):
+    case = _published(world)
+    leader = world.leader
+    vietnamese = _page(client, case, "vi")
+    assert f"Người ký: {escape(leader.get_full_name())} (Lãnh đạo)" in vietnamese
+    english = _page(client, case, "en")
+    assert f"{escape(leader.get_full_name())} (Leader)" in english
+    for html in (vietnamese, english):
+        assert leader.email not in html
+        assert escape(world.handler.get_full_name()) not in html  # who drafted stays internal
+        assert leader.username not in html
+
+
+def test_signer_typed_by_hand_is_shown_as_typed(client, world):
+    case = world.new_case()
+    drive(world, case, "in_progress")
+    S.case_draft_answer(
+        case=case,
+        actor=world.handler,
+        outcome="accepted",
+        text="Đã xử lý xong việc thu gom rác.",
+        signer_name="Trần Văn Bình, Phó Giám đốc Sở",
+    )
+    S.case_approve_answer(case=case, actor=world.leader)
+    S.case_publish(case=case, actor=world.leader)
+    html = _page(client, case, "vi")
+    assert "Người ký: Trần Văn Bình, Phó Giám đốc Sở —" in html

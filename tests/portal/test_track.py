@@ -169,6 +169,79 @@ def test_repeated_wrong_guesses_are_slowed_down(client, world, monkeypatch):
     assert "thử quá nhiều lần" in blocked.content.decode()
 
 
+def _guess_phones(client, code: str, *, times: int, address: str) -> None:
+    for n in range(times):
+        client.post(
+            "/track/",
+            {"action": "lookup", "code": code, "phone": f"090000{n:04d}"},
+            REMOTE_ADDR=address,
+        )
+
+
+def test_phone_guesses_on_a_public_code_never_lock_out_the_token_link(client, world):
+    from pakn.portal import ratelimit
+
+    result = _submit(world)
+    # Another visitor guesses phones for the code they read on /published/.
+    _guess_phones(client, _code(result), times=ratelimit.LOOKUP_FAILURES + 2, address="10.0.0.9")
+    response = client.get(
+        "/track/", {"code": _code(result), "token": result.access_token}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert response.status_code == 302
+    assert escape(result.submission.title) in client.get(response["Location"]).content.decode()
+
+
+def test_valid_token_is_accepted_even_from_an_address_over_its_limit(client, world):
+    from pakn.portal import ratelimit
+
+    result = _submit(world)
+    _guess_phones(client, _code(result), times=ratelimit.LOOKUP_FAILURES + 1, address="10.0.0.7")
+    response = client.post(
+        "/track/",
+        {"action": "lookup", "code": _code(result), "token": result.access_token},
+        REMOTE_ADDR="10.0.0.7",
+    )
+    assert response.status_code == 302
+
+
+def test_phone_guesses_stay_limited_per_code_across_addresses(client, world):
+    from pakn.portal import ratelimit
+
+    result = _submit(world)
+    for n in range(ratelimit.LOOKUP_FAILURES):
+        _guess_phones(client, _code(result), times=1, address=f"10.0.1.{n}")
+    blocked = client.post(
+        "/track/",
+        {"action": "lookup", "code": _code(result), "phone": "0912345678"},
+        REMOTE_ADDR="10.0.2.1",
+    )
+    assert "thử quá nhiều lần" in blocked.content.decode()
+
+
+def test_wrong_tokens_count_per_address_but_do_not_lock_the_code(client, world):
+    from pakn.portal import ratelimit
+
+    result = _submit(world)
+    for _ in range(ratelimit.LOOKUP_FAILURES):
+        client.post(
+            "/track/",
+            {"action": "lookup", "code": _code(result), "token": "sai-ma"},
+            REMOTE_ADDR="10.0.3.1",
+        )
+    same_address = client.post(
+        "/track/",
+        {"action": "lookup", "code": _code(result), "phone": "0912345678"},
+        REMOTE_ADDR="10.0.3.1",
+    )
+    assert "thử quá nhiều lần" in same_address.content.decode()
+    other_address = client.post(
+        "/track/",
+        {"action": "lookup", "code": _code(result), "phone": "0912345678"},
+        REMOTE_ADDR="10.0.3.2",
+    )
+    assert other_address.status_code == 302
+
+
 def test_submitter_can_remove_access_from_a_shared_device(client, world):
     result = _submit(world)
     client.get("/track/", {"code": _code(result), "token": result.access_token})

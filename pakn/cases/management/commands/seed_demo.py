@@ -214,7 +214,9 @@ class Command(BaseCommand):
                         username,
                         None,
                         email=f"{username}@pakn.local",
-                        full_name=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)} ({Role(role).label})",
+                        # A name only: the role is the membership's, shown in the reader's
+                        # language where it matters (the signer of a published answer).
+                        full_name=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}",
                         is_staff=role == Role.ADMIN,
                     )
                     User.objects.filter(pk=user.pk).update(password=hashed)
