@@ -1,7 +1,9 @@
 """Read-only questions the back office asks: queues, filters, badges, workload, oversight.
 
 Every list is one bounded set of queries whatever the page size: rows come with their
-submission, field, agency and assignee joined in, and counts are one aggregate query.
+submission, field, agency and assignee joined in, and counts are one query. Counts stop at
+COUNT_CAP: past it an exact figure over a national subtree costs a scan of a million rows on
+every page view, and "more than 10,000" tells an officer as much.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +35,7 @@ from pakn.core.text import fold
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
 
 DUE_SOON_HOURS = 48
+COUNT_CAP = 10_000
 RUNNING = [s for s in OPEN_STATUSES if s != Status.NEEDS_INFO]
 WORKING = (Role.INTAKE, Role.HANDLER, Role.LEADER, Role.ADMIN)
 
@@ -108,18 +114,45 @@ def queue_cases(scope: Scope, key: str, now: datetime) -> QuerySet[Case]:
     return scope.cases().filter(queue_filter(scope, key, now))
 
 
+def capped(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The rows a capped count looks at: at most COUNT_CAP + 1 of them."""
+    return cases.order_by().values("pk")[: COUNT_CAP + 1]  # type: ignore[return-value]
+
+
 def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
-    """Every queue's count in one aggregate query (the coordination queue in a second one)."""
-    queues = scope.queues()
-    aggregates = {
-        q.key: Count("pk", filter=queue_filter(scope, q.key, now))
-        for q in queues
-        if q.key != "coordination"
-    }
-    counts: dict[str, int] = dict(scope.cases().aggregate(**aggregates)) if aggregates else {}
-    if any(q.key == "coordination" for q in queues):
-        counts["coordination"] = queue_cases(scope, "coordination", now).count()
-    return counts
+    """Every queue's count in one query, each capped at COUNT_CAP + 1 (read: "more than
+    COUNT_CAP"), so the cost is bounded by the cap, not by the size of the subtree."""
+    parts: list[str] = []
+    params: list[Any] = []
+    keys: list[str] = []
+    database = "default"
+    for q in scope.queues():
+        rows = capped(queue_cases(scope, q.key, now))
+        database = rows.db
+        sql, values = rows.query.sql_with_params()
+        # The SQL is compiled by the ORM; user input travels only in ``values``.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{len(keys)})")  # noqa: S608
+        params.extend(values)
+        keys.append(q.key)
+    if not parts:
+        return {}
+    with connections[database].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {key: int(n) for key, n in zip(keys, row, strict=True)}
+
+
+class CappedPaginator(Paginator):
+    """Pages over at most COUNT_CAP rows: the count is capped like the queue counts (which
+    also bounds the OFFSET of the last reachable page)."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped(self.object_list).count()  # type: ignore[arg-type]
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 # --------------------------------------------------------------------------------------------

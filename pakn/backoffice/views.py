@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -154,7 +153,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     cases = selectors.apply_filters(selectors.queue_cases(scope, queue, now), filters, now)
-    paginator = Paginator(selectors.inbox_rows(cases), form.page_size())
+    paginator = selectors.CappedPaginator(selectors.inbox_rows(cases), form.page_size())
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {

@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pakn.accounts.models import Role
+from pakn.backoffice import selectors
 from pakn.cases.models import Status
 
 register = template.Library()
@@ -39,6 +40,14 @@ EVENT_LABELS: dict[str, Promise] = {
     "dispute": _("Người gửi chưa đồng ý kết quả"),
     "rate": _("Người gửi đánh giá"),
 }
+
+
+@register.filter
+def capped_count(n: int) -> str:
+    """A count from a capped query: past the cap only "more than" is known."""
+    if n > selectors.COUNT_CAP:
+        return _("hơn %(n)s") % {"n": f"{selectors.COUNT_CAP:,}".replace(",", ".")}
+    return str(n)
 
 
 @register.filter
