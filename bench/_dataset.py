@@ -449,23 +449,41 @@ def event_hash(values: dict[str, Any]) -> str:
     return product_hash(SimpleNamespace(**values))  # type: ignore[arg-type]
 
 
-@contextmanager
-def throwaway_database(base_url: str | None = None) -> Iterator[str]:
-    """A fresh PostgreSQL database ``pakn_bench_<pid>`` on the server of ``base_url``; dropped
-    on exit. Yields its URL."""
+def _admin_url(base_url: str | None) -> tuple[urllib.parse.SplitResult, str]:
+    parts = urllib.parse.urlsplit(base_url or os.environ.get("DATABASE_URL") or DEFAULT_PG)
+    return parts, urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+
+
+def create_database(base_url: str | None = None, name: str = "") -> str:
+    """A fresh PostgreSQL database (default ``pakn_bench_<pid>``) on the server of
+    ``base_url``; returns its URL."""
     import psycopg
 
-    parts = urllib.parse.urlsplit(base_url or os.environ.get("DATABASE_URL") or DEFAULT_PG)
-    name = f"pakn_bench_{os.getpid()}"
-    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    parts, admin_url = _admin_url(base_url)
+    name = name or f"pakn_bench_{os.getpid()}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts, admin_url = _admin_url(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def throwaway_database(base_url: str | None = None) -> Iterator[str]:
+    """``create_database``, dropped on exit."""
+    url = create_database(base_url)
     try:
-        yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+        yield url
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url)
 
 
 def postgres_reachable(url: str | None = None) -> bool:

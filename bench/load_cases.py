@@ -543,6 +543,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50_000)
     parser.add_argument("--sqlite", action="store_true", help="a throw-away SQLite file")
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
+    parser.add_argument("--name", default="", help="PostgreSQL database name (pakn_bench_…)")
     parser.add_argument("--verify", action="store_true", help="run verify_case_log afterwards")
     parser.add_argument("--seed", type=int, default=20261201)
     args = parser.parse_args()
@@ -550,18 +551,17 @@ def main() -> None:
         folder = tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None)
         run(args, f"sqlite:///{folder}/bench.sqlite3")
         return
-    context = ds.throwaway_database()
-    url = context.__enter__()
+    url = ds.create_database(name=args.name)
     try:
         run(args, url)
     finally:
+        from django.db import connections
+
+        connections.close_all()
         if args.keep:
             print(f"kept {url}", file=sys.stderr)
         else:
-            from django.db import connections
-
-            connections.close_all()
-            context.__exit__(None, None, None)
+            ds.drop_database(url)
 
 
 def run(args: argparse.Namespace, url: str) -> None:

@@ -1,9 +1,9 @@
 """Read-only questions the back office asks: queues, filters, badges, workload, oversight.
 
 Every list is one bounded set of queries whatever the page size: rows come with their
-submission, field, agency and assignee joined in, and counts are one query. Counts stop at
-COUNT_CAP: past it an exact figure over a national subtree costs a scan of a million rows on
-every page view, and "more than 10,000" tells an officer as much.
+submission, field, agency and assignee joined in, and counts are one query, capped at
+``pakn.core.paging.COUNT_CAP`` (an exact count over a national subtree is a scan of a million rows
+on every page view).
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,11 +29,11 @@ from pakn.cases.models import (
     Status,
 )
 from pakn.core import workdays
+from pakn.core.paging import capped
 from pakn.core.text import fold
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
 
 DUE_SOON_HOURS = 48
-COUNT_CAP = 10_000
 RUNNING = [s for s in OPEN_STATUSES if s != Status.NEEDS_INFO]
 WORKING = (Role.INTAKE, Role.HANDLER, Role.LEADER, Role.ADMIN)
 
@@ -114,11 +112,6 @@ def queue_cases(scope: Scope, key: str, now: datetime) -> QuerySet[Case]:
     return scope.cases().filter(queue_filter(scope, key, now))
 
 
-def capped(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The rows a capped count looks at: at most COUNT_CAP + 1 of them."""
-    return cases.order_by().values("pk")[: COUNT_CAP + 1]  # type: ignore[return-value]
-
-
 def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
     """Every queue's count in one query, each capped at COUNT_CAP + 1 (read: "more than
     COUNT_CAP"), so the cost is bounded by the cap, not by the size of the subtree."""
@@ -140,19 +133,6 @@ def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {key: int(n) for key, n in zip(keys, row, strict=True)}
-
-
-class CappedPaginator(Paginator):
-    """Pages over at most COUNT_CAP rows: the count is capped like the queue counts (which
-    also bounds the OFFSET of the last reachable page)."""
-
-    @cached_property
-    def count(self) -> int:
-        return capped(self.object_list).count()  # type: ignore[arg-type]
-
-    @property
-    def is_capped(self) -> bool:
-        return self.count > COUNT_CAP
 
 
 # --------------------------------------------------------------------------------------------

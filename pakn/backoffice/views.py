@@ -24,6 +24,7 @@ from pakn.cases import services
 from pakn.cases.models import AnswerAttachment, Case, CoordinationRequest, Outcome
 from pakn.cases.rules import available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
+from pakn.core.paging import CappedPaginator
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import format_tracking_code
 from pakn.geo.models import AdministrativeUnit, UnitLevel
@@ -153,7 +154,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     cases = selectors.apply_filters(selectors.queue_cases(scope, queue, now), filters, now)
-    paginator = selectors.CappedPaginator(selectors.inbox_rows(cases), form.page_size())
+    paginator = CappedPaginator(selectors.inbox_rows(cases), form.page_size())
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {

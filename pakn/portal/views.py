@@ -6,7 +6,6 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from pakn.cases.services import (
     submission_rate,
 )
 from pakn.core.errors import IllegalTransition, NotFound, ValidationFailed
+from pakn.core.paging import CappedPaginator
 from pakn.core.tracking import InvalidTrackingCode, format_tracking_code, normalize_tracking_code
 from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.submissions.models import Channel, Submission, SubmitterType
@@ -404,7 +404,7 @@ def published_list(request: HttpRequest) -> HttpResponse:
         since=data.get("since"),
         until=data.get("until"),
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pakn.backoffice import selectors
 from pakn.backoffice.templatetags.backoffice_tags import capped_count
+from pakn.core import paging
 from tests.cases.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_counts_below_the_cap_are_exact(as_user, world: World) -> None:
 
 
 def test_counts_past_the_cap_say_more_than(as_user, world: World, monkeypatch) -> None:
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
     for _ in range(5):
         world.new_case()
     response = as_user(world.intake).get(reverse("backoffice:inbox"), {"queue": "all"})

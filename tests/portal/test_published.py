@@ -137,3 +137,16 @@ def test_similar_answers_come_from_the_duplicate_index_for_reworded_text(world, 
     monkeypatch.setattr(selectors, "_keyword_similar", no_fallback)
     found = similar_published("cho dong kinh rac thai ton dong khong thu gom, boc mui")
     assert [c.pk for c in found] == [case.pk]
+
+
+def test_result_count_past_the_cap_says_more_than(client, world, monkeypatch):
+    from pakn.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    for i in range(3):
+        _published(world, title=f"Phản ánh đèn đường số {i}")
+    html = client.get("/published/", {"q": "phan anh"}).content.decode()
+    assert "hơn 2 kết quả" in html
+    monkeypatch.setattr(paging, "COUNT_CAP", 10_000)
+    html = client.get("/published/", {"q": "phan anh"}).content.decode()
+    assert "3 kết quả" in html

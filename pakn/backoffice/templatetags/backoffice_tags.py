@@ -8,8 +8,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pakn.accounts.models import Role
-from pakn.backoffice import selectors
 from pakn.cases.models import Status
+from pakn.core import paging
 
 register = template.Library()
 
@@ -45,9 +45,7 @@ EVENT_LABELS: dict[str, Promise] = {
 @register.filter
 def capped_count(n: int) -> str:
     """A count from a capped query: past the cap only "more than" is known."""
-    if n > selectors.COUNT_CAP:
-        return _("hơn %(n)s") % {"n": f"{selectors.COUNT_CAP:,}".replace(",", ".")}
-    return str(n)
+    return paging.count_label(n)
 
 
 @register.filter
