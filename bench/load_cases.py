@@ -202,8 +202,9 @@ class Writer:
         keys are not re-checked row by row (the generator only writes ids it created)."""
         self.dropped: list[str] = []
         if not self.postgres:
-            with self.connection.cursor() as cursor:
-                cursor.execute("PRAGMA synchronous=OFF")
+            if not self.connection.in_atomic_block:  # a test's transaction: keep its settings
+                with self.connection.cursor() as cursor:
+                    cursor.execute("PRAGMA synchronous=OFF")
             return
         tables = [m._meta.db_table for m in self.models.values()]
         with self.connection.cursor() as cursor:
