@@ -370,7 +370,7 @@ def measure_helpdesk(n: int, seconds: float, concurrency: int) -> dict[str, Any]
 
 def measure_pakn(n: int, seconds: float, concurrency: int) -> dict[str, Any]:
     import web_latency
-    from _server import Server
+    from _server import Server, collectstatic
 
     env = {
         "PAKN_API_OFFICER_RATE": "",
@@ -385,7 +385,7 @@ def measure_pakn(n: int, seconds: float, concurrency: int) -> dict[str, Any]:
         loaded = load_cases.load(n=n, rebuild=False)
         figures: dict[str, Any] = {"pakn_load_s": round(loaded.seconds["load"], 1)}
         server = Server({**env, "DATABASE_URL": url})
-        server.manage("collectstatic", "--no-input", "-v0")
+        collectstatic({**env, "DATABASE_URL": url})
         from django.db import connections
 
         with server:

@@ -515,6 +515,8 @@ def load(*, n: int, seed: int = 20261201, signatures: bool = True, rebuild: bool
         if (index + 1) % BATCH == 0:
             flush_signatures()
             writer.flush()
+            if (index + 1) % 100_000 == 0:
+                print(f"{index + 1:,} cases", file=sys.stderr, flush=True)
     flush_signatures()
     writer.flush()
     copied = time.perf_counter()
@@ -537,6 +539,29 @@ def load(*, n: int, seed: int = 20261201, signatures: bool = True, rebuild: bool
         call_command("analytics_rebuild", stdout=open(os.devnull, "w"))  # noqa: SIM115
         seconds["rollups"] = time.perf_counter() - rebuild_started
     return Loaded(n, tree, people, seconds, dict(writer.counts))
+
+
+def existing() -> Loaded:
+    """The tree and people of a database this module loaded earlier (``--keep``)."""
+    from pakn.accounts.models import Agency, Membership, Role, User
+    from pakn.cases.models import Case
+
+    leaves = list(Agency.objects.filter(code__startswith="bench-").exclude(code="bench-root"))
+    handler_of = dict(
+        Membership.objects.filter(
+            role=Role.HANDLER, user__username__startswith="bench-xl-"
+        ).values_list("agency_id", "user_id")
+    )
+    tree = ds.Tree(Agency.objects.get(code="bench-root"), leaves, [])
+    tree.provinces = [a for a in leaves if a.code.startswith("bench-tinh-")]
+    people = People(
+        [handler_of.get(a.pk, 0) for a in leaves],
+        [],
+        User.objects.get(username="bench-tinh"),
+        User.objects.get(username="bench-giamsat"),
+        User.objects.get(username="bench-admin"),
+    )
+    return Loaded(Case.objects.count(), tree, people)
 
 
 def main() -> None:

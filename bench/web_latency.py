@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 
 import _dataset as ds  # noqa: E402
 import load_cases  # noqa: E402
-from _server import Server, load  # noqa: E402
+from _server import Server, collectstatic, load  # noqa: E402
 
 TARGETS = {"inbox": 50.0, "api_cases": 50.0, "search": 100.0, "dashboard": 300.0}
 
@@ -43,12 +43,15 @@ def session_cookie(user: Any) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
 
     from pakn.accounts.twofactor import SESSION_KEY as TWO_FACTOR
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = next(  # the backend that logs people in, not a rules one
+        b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user")
+    )
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[TWO_FACTOR] = True
     session.create()
@@ -111,12 +114,16 @@ def requests_for(
 
 def measure(args: argparse.Namespace, url: str, env: dict[str, str]) -> dict[str, Any]:
     load_cases.setup_django(url)
-    loaded = load_cases.load(n=args.n, seed=args.seed)
-    figures: dict[str, Any] = {f"load_{k}": v for k, v in loaded.figures().items()}
+    if args.reuse:
+        loaded = load_cases.existing()
+        figures: dict[str, Any] = {"reused_database": True}
+    else:
+        loaded = load_cases.load(n=args.n, seed=args.seed)
+        figures = {f"load_{k}": v for k, v in loaded.figures().items()}
     from django.db import connections
 
     server = Server({**env, "DATABASE_URL": url}, workers=args.workers)
-    server.manage("collectstatic", "--no-input", "-v0")  # pages use the manifest storage
+    collectstatic({**env, "DATABASE_URL": url})  # pages use the manifest storage
     with server:
         measured = requests_for(loaded, server.port)
         connections.close_all()
@@ -151,6 +158,7 @@ def measure(args: argparse.Namespace, url: str, env: dict[str, str]) -> dict[str
                 f"{row['errors']:>4} {row['load_avg']:>5}{flag}",
                 flush=True,
             )
+    figures.setdefault("cases_loaded", loaded.cases)
     return figures
 
 
@@ -163,6 +171,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument(
+        "--reuse", default="", help="measure this already loaded database URL (load_cases --keep)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.n, args.seconds = min(args.n, 50_000), min(args.seconds, 5)
@@ -177,7 +188,11 @@ def main() -> None:
         env["PAKN_VAR_DIR"] = tmp
         os.environ.update(env)
         started = time.time()
-        if args.sqlite or not ds.postgres_reachable():
+        if args.reuse:
+            figures = measure(args, args.reuse, env)
+            figures["database"] = args.reuse.split(":", 1)[0]
+            args.n = figures.pop("cases_loaded")
+        elif args.sqlite or not ds.postgres_reachable():
             figures = measure(args, f"sqlite:///{tmp}/bench.sqlite3", env)
             figures["database"] = "sqlite"
         else:
