@@ -283,12 +283,18 @@ def measure_helpdesk(n: int, seconds: float, concurrency: int) -> dict[str, Any]
     url = ds.create_database(name=f"pakn_bench_hd_{os.getpid()}")
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        env = {**os.environ, "HELPDESK_DATABASE_URL": url, "PYTHONPATH": str(PROJECT)}
+        env = {
+            **os.environ,
+            "HELPDESK_DATABASE_URL": url,
+            "PYTHONPATH": str(PROJECT),
+            "DJANGO_SETTINGS_MODULE": "hdproject.settings",
+        }
         out = run(
             [str(VENV / "bin" / "python"), "side.py", str(n)], cwd=PROJECT, env=env, timeout=7200
         )
         if out.returncode:
-            raise RuntimeError(f"django-helpdesk set-up failed: {out.stderr.strip()[-400:]}")
+            last = (out.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"django-helpdesk set-up failed: {last[:400]}")
         side = json.loads(out.stdout.strip().splitlines()[-1])
         port = free_port()
         procs.append(
