@@ -1,7 +1,9 @@
 """Read-only questions the back office asks: queues, filters, badges, workload, oversight.
 
 Every list is one bounded set of queries whatever the page size: rows come with their
-submission, field, agency and assignee joined in, and counts are one aggregate query.
+submission, field, agency and assignee joined in, and counts are one query, capped at
+``pakn.core.paging.COUNT_CAP`` (an exact count over a national subtree is a scan of a million rows
+on every page view).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +31,7 @@ from pakn.cases.models import (
     overdue_q,
 )
 from pakn.core import workdays
+from pakn.core.paging import capped
 from pakn.core.text import fold
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
 from pakn.taxonomy.models import Field
@@ -112,17 +116,26 @@ def queue_cases(scope: Scope, key: str, now: datetime) -> QuerySet[Case]:
 
 
 def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
-    """Every queue's count in one aggregate query (the coordination queue in a second one)."""
-    queues = scope.queues()
-    aggregates = {
-        q.key: Count("pk", filter=queue_filter(scope, q.key, now))
-        for q in queues
-        if q.key != "coordination"
-    }
-    counts: dict[str, int] = dict(scope.cases().aggregate(**aggregates)) if aggregates else {}
-    if any(q.key == "coordination" for q in queues):
-        counts["coordination"] = queue_cases(scope, "coordination", now).count()
-    return counts
+    """Every queue's count in one query, each capped at COUNT_CAP + 1 (read: "more than
+    COUNT_CAP"), so the cost is bounded by the cap, not by the size of the subtree."""
+    parts: list[str] = []
+    params: list[Any] = []
+    keys: list[str] = []
+    database = "default"
+    for q in scope.queues():
+        rows = capped(queue_cases(scope, q.key, now))
+        database = rows.db
+        sql, values = rows.query.sql_with_params()
+        # The SQL is compiled by the ORM; user input travels only in ``values``.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{len(keys)})")  # noqa: S608
+        params.extend(values)
+        keys.append(q.key)
+    if not parts:
+        return {}
+    with connections[database].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {key: int(n) for key, n in zip(keys, row, strict=True)}
 
 
 # --------------------------------------------------------------------------------------------

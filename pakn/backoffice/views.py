@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from pakn.cases.models import AnswerAttachment, Case, CoordinationRequest, Outco
 from pakn.cases.publication import public_answer, redacted_kinds_label
 from pakn.cases.rules import allowed_from, available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
+from pakn.core.paging import CappedPaginator
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import format_tracking_code
 from pakn.federation import selectors as federation_selectors
@@ -141,7 +141,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     cases = selectors.apply_filters(selectors.queue_cases(scope, queue, now), filters, now)
-    paginator = Paginator(selectors.inbox_rows(cases), form.page_size())
+    paginator = CappedPaginator(selectors.inbox_rows(cases), form.page_size())
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {

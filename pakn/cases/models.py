@@ -185,6 +185,16 @@ class Case(models.Model):
             models.Index(fields=["assignee", "status"], name="cases_assignee_status"),
             models.Index(fields=["status", "due_at"], name="cases_status_due"),
             models.Index(fields=["status", "-published_at"], name="cases_status_published"),
+            # Lists over a whole subtree (supervisors, superadmins, the API) page newest first:
+            # walking this index backwards stops after a page instead of sorting every case.
+            models.Index(fields=["-received_at", "-id"], name="cases_received_id"),
+            # The public list and search page by publication over both public statuses; one
+            # ordered partial index instead of sorting every published case per request.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="cases_public_published",
+                condition=models.Q(status__in=["published", "closed"], published_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

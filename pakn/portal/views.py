@@ -7,7 +7,6 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from pakn.cases.services import (
     validate_intake,
 )
 from pakn.core.errors import IllegalTransition, NotFound, ValidationFailed
+from pakn.core.paging import CappedPaginator
 from pakn.core.tracking import InvalidTrackingCode, format_tracking_code, normalize_tracking_code
 from pakn.geo.bbox import parse_bbox
 from pakn.geo.models import AdministrativeUnit, UnitLevel
@@ -650,7 +650,7 @@ def published_list(request: HttpRequest) -> HttpResponse:
     if view == "map":
         context["map_url"] = f"{reverse('portal:published_map')}?{query.urlencode()}"
     else:
-        context["page"] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/published_list.html", context)
 
 

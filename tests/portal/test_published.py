@@ -173,3 +173,16 @@ def test_signer_typed_by_hand_is_shown_as_typed(client, world):
     S.case_publish(case=case, actor=world.leader)
     html = _page(client, case, "vi")
     assert "Người ký: Trần Văn Bình, Phó Giám đốc Sở —" in html
+
+
+def test_result_count_past_the_cap_says_more_than(client, world, monkeypatch):
+    from pakn.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    for i in range(3):
+        _published(world, title=f"Phản ánh đèn đường số {i}")
+    html = client.get("/published/", {"q": "phan anh"}).content.decode()
+    assert "hơn 2 kết quả" in html
+    monkeypatch.setattr(paging, "COUNT_CAP", 10_000)
+    html = client.get("/published/", {"q": "phan anh"}).content.decode()
+    assert "3 kết quả" in html

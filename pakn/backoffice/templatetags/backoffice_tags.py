@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pakn.accounts.models import Role
 from pakn.cases.models import Status
+from pakn.core import paging
 
 register = template.Library()
 
@@ -48,6 +49,12 @@ EVENT_LABELS: dict[str, Promise] = {
     "agency_review": _("Cán bộ xác nhận cơ quan có thẩm quyền (gợi ý của AI)"),
     "duplicate_dismissed": _("Cán bộ đánh giá: không trùng lặp"),
 }
+
+
+@register.filter
+def capped_count(n: int) -> str:
+    """A count from a capped query: past the cap only "more than" is known."""
+    return paging.count_label(n)
 
 
 @register.filter
