@@ -6,8 +6,7 @@ cross-validation on the training set inside ``fit``.
 
 How it works (a small stacked ensemble of linear models, CPU only, offline):
 
-1. Each text has the spaces lost by flattened line breaks put back (``text.split_run_together``),
-   is normalised (``text.normalize``: tone placement, teencode, placeholders), segmented
+1. Each text is normalised (``text.normalize``: tone placement, teencode, placeholders), segmented
    into words with pyvi's dictionary, and folded to a diacritic-free copy.
 2. Four complementary base models score it:
    - a linear SVM on word uni/bigrams (syllables and dictionary words) plus a few length and
@@ -48,12 +47,7 @@ from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
-from pakn.intelligence.text import (
-    normalize,
-    segment_lexicon,
-    split_run_together,
-    strip_diacritics,
-)
+from pakn.intelligence.text import normalize, segment_lexicon, strip_diacritics
 
 __all__ = [
     "MODEL_VERSION",
@@ -100,9 +94,8 @@ class _Views:
     def __init__(self, texts: Sequence[str]) -> None:
         self.raw = [t or "" for t in texts]
         # Numbers stay: "lớp 1", "5G", "nghị định 13" carry meaning. Phones, e-mails and URLs
-        # still become placeholders, so personal data never turns into a feature. Words run
-        # together by lost line breaks ("hờnMặt") are split first, or they become one rare token.
-        self.normalized = [normalize(split_run_together(t), numbers=False) for t in self.raw]
+        # still become placeholders, so personal data never turns into a feature.
+        self.normalized = [normalize(t, numbers=False) for t in self.raw]
         self.segmented = [segment_lexicon(t) for t in self.normalized]
         self.folded = [strip_diacritics(t) for t in self.normalized]
 

@@ -31,7 +31,6 @@ __all__ = [
     "replace_placeholders",
     "segment",
     "segment_lexicon",
-    "split_run_together",
     "strip_diacritics",
     "tokenize",
 ]
@@ -262,30 +261,6 @@ def _squeeze_elongations(word: str) -> str:
         out.append(run)
         i = j
     return "".join(out)
-
-
-_LETTER_PAIR = re.compile(r"(?<=[^\W\d_])(?=[^\W\d_])")
-_PUNCT_BEFORE_LETTER = re.compile(r"([.,!?;:])(?=[^\W\d_])")
-
-
-def split_run_together(text: str) -> str:
-    """Put back the spaces lost when a comment's line breaks or typing were flattened.
-
-    ``"căm hờnMặt người"`` → ``"căm hờn Mặt người"`` (a lower-case letter directly followed by a
-    capital starts a new sentence or name) and ``"tội,tình"`` → ``"tội, tình"``. Numbers such as
-    ``3.5`` and ``1,2`` are left alone; ``TP.HCM`` becomes ``TP. HCM`` and ``iPhone`` becomes
-    ``i Phone``, which costs little in a bag of words. Meant for classification input, not for
-    search keys: stored duplicate signatures do not use it.
-    """
-    text = unicodedata.normalize("NFC", text)
-    if text.islower() or text.isupper():
-        joined = text
-    else:
-        joined = _LETTER_PAIR.sub(
-            lambda m: " " if text[m.start() - 1].islower() and text[m.start()].isupper() else "",
-            text,
-        )
-    return _PUNCT_BEFORE_LETTER.sub(r"\1 ", joined)
 
 
 @lru_cache(maxsize=131072)

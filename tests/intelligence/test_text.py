@@ -18,7 +18,6 @@ from pakn.intelligence.text import (
     replace_placeholders,
     segment,
     segment_lexicon,
-    split_run_together,
     strip_diacritics,
     tokenize,
 )
@@ -140,20 +139,6 @@ def test_numbers_can_be_kept() -> None:
 
 def test_elongated_letters_and_laughter_are_squeezed() -> None:
     assert normalize("Đẹppppp quáaaaa kkkk hahaha") == "đẹp quá haha haha"
-
-
-def test_words_run_together_by_lost_line_breaks_are_split() -> None:
-    assert split_run_together("căm hờnMặt người dạ thú") == "căm hờn Mặt người dạ thú"
-    assert split_run_together("cũng tội,tình huống bất ngờ.Chung quy") == (
-        "cũng tội, tình huống bất ngờ. Chung quy"
-    )
-
-
-def test_splitting_run_together_words_keeps_numbers_capitals_and_decomposed_text() -> None:
-    assert split_run_together("giá 3.5 triệu, lãi 1,2%") == "giá 3.5 triệu, lãi 1,2%"
-    assert split_run_together("ĐỀ NGHỊ UBND XỬ LÝ") == "ĐỀ NGHỊ UBND XỬ LÝ"
-    decomposed = unicodedata.normalize("NFD", "hờnMặt")
-    assert split_run_together(decomposed) == "hờn Mặt"
 
 
 def test_hostile_input_is_handled() -> None:
