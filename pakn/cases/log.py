@@ -118,7 +118,7 @@ def _move_head(case: Case, *, seq: int, head: str) -> int:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(Case._meta.db_table)} SET {quote('log_seq')} = %s, "  # noqa: S608 - quoted names, values as parameters
+            f"UPDATE {quote(Case._meta.db_table)} SET {quote('log_seq')} = %s, "  # noqa: S608 - quoted names, values as parameters  # nosec B608
             f"{quote('log_head')} = %s WHERE {quote('id')} = %s AND {quote('log_seq')} = %s",
             [seq, head, case.pk, case.log_seq],
         )

@@ -35,7 +35,7 @@ def _statement(
         )
         one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608 - quoted names from the model, values as parameters
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608 - quoted names from the model, values as parameters  # nosec B608
             f"VALUES {', '.join([one_row] * rows)} RETURNING {quote(str(meta.pk.column))}"
         )
         found = _STATEMENTS[key] = (sql, fields)  # type: ignore[assignment]
