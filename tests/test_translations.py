@@ -100,3 +100,14 @@ def test_pages_speak_english_when_asked(client, path: str, english: str, vietnam
     en = client.get(path, headers={"accept-language": "en"}).content.decode()
     assert english in en.replace("&#x27;", "'")
     assert vietnamese not in en
+
+
+@pytest.mark.django_db
+def test_field_names_follow_the_page_language(client) -> None:
+    from tests.factories import FieldFactory
+
+    FieldFactory(code="giao-thong", name="Giao thông", name_en="Transport")
+    assert "Giao thông" in client.get("/").content.decode()
+    english = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert "Transport" in english
+    assert "Giao thông" not in english

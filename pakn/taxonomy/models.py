@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,4 +36,11 @@ class Field(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the English name on English pages, when set."""
+        if self.name_en and get_language() == "en":
+            return self.name_en
         return self.name
