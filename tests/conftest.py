@@ -35,3 +35,12 @@ def field(db):
 @pytest.fixture
 def root_agency(db):
     return AgencyFactory(code="root", level="central")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests drive a real chromium on a machine whose two cores run the whole suite at
+    once; a timing hiccup there gets up to two more tries. Nothing else is retried: a flaky
+    unit test is a bug to fix, not to hide."""
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))
