@@ -161,3 +161,17 @@ def test_organisation_without_a_name_is_told_so_at_the_field(client, submit_data
     assert re.search(
         r'<input type="radio" name="submitter_type" value="organisation"[^>]*checked', html
     )
+
+
+def test_every_field_error_shows_after_one_attempt(client, submit_data):
+    """The form's own check (title length) and the service's (body length, kind) together."""
+    submit_data.update(title="T" * 300, body="B" * 12_600, kind="")
+    response = client.post("/submit/", submit_data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Case.objects.count() == 0
+    assert 'id="id_title_error"' in html
+    assert 'id="id_body_error"' in html and "Nội dung dài quá 10000 ký tự." in html
+    assert 'id="id_kind_error"' in html
+    # What was typed is all still there.
+    assert "B" * 12_600 in html
