@@ -11,7 +11,7 @@ from tests.cases.conftest import World
 pytestmark = pytest.mark.django_db
 
 
-def _place(as_user, world: World, address: str) -> str:
+def _place(as_user, world: World, address: str) -> tuple[str, AdministrativeUnit]:
     commune = AdministrativeUnit.objects.filter(level="commune").order_by("name").first()
     case = world.new_case(
         address=address, commune_id=commune.pk, latitude=21.87511, longitude=106.77584
