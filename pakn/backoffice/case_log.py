@@ -100,10 +100,10 @@ def _kind(value: Any) -> str:
     return str(Kind(value).label) if value in Kind.values else _("(chưa chọn)")
 
 
-def _confidence(value: Any) -> str:
+def _with_confidence(text: str, value: Any) -> str:
     if not isinstance(value, int | float):
-        return ""
-    return _(" (độ tin cậy %(percent)s%%)") % {"percent": round(value * 100)}
+        return text
+    return _("%(text)s (độ tin cậy %(percent)s%%)") % {"text": text, "percent": round(value * 100)}
 
 
 def _changes(event: CaseEvent, names: _Names) -> list[str]:
@@ -112,16 +112,22 @@ def _changes(event: CaseEvent, names: _Names) -> list[str]:
     if action == "submitted":
         sender = event.actor.get_full_name() if event.actor is not None else event.actor_label
         channel = data.get("channel")
-        lines = [_("Người gửi: %(name)s") % {"name": sender}] if sender else []
+        who = (
+            _("Người nhập hộ: %(name)s")
+            if channel == Channel.INTERMEDIARY
+            else _("Người gửi: %(name)s")
+        )
+        lines = [who % {"name": sender}] if sender else []
         if channel in Channel.values:
             lines.append(_("Kênh: %(channel)s") % {"channel": Channel(channel).label})
         return lines
     if action == "classify":
         return _classify_changes(data, names)
     if action == "agency_review":
-        line = _("Gợi ý của AI: %(suggested)s%(confidence)s → cán bộ chọn: %(chosen)s") % {
-            "suggested": names.agency(data.get("suggested")),
-            "confidence": _confidence(data.get("confidence")),
+        line = _("Gợi ý của AI: %(suggested)s → cán bộ chọn: %(chosen)s") % {
+            "suggested": _with_confidence(
+                names.agency(data.get("suggested")), data.get("confidence")
+            ),
             "chosen": names.agency(data.get("chosen")),
         }
         verdict = _("Cán bộ sửa gợi ý.") if data.get("corrected") else _("Cán bộ đồng ý gợi ý.")
@@ -131,7 +137,7 @@ def _changes(event: CaseEvent, names: _Names) -> list[str]:
             "before": names.agency(data.get("from_agency")),
             "after": names.agency(data.get("to_agency")),
         }
-        return [line + _confidence(data.get("confidence"))]
+        return [_with_confidence(line, data.get("confidence"))]
     if action == "rate" and isinstance(data.get("score"), int):
         return [_("Mức hài lòng: %(score)s/5") % {"score": data["score"]}]
     return []
