@@ -94,7 +94,13 @@ def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         if source == "body" and loc and loc[0] == "payload":
             loc = loc[1:]
         key = ".".join(loc) or source or "__all__"
-        fields.setdefault(key, _MESSAGES.get(str(error.get("type", "")), "Giá trị không hợp lệ."))
+        kind = str(error.get("type", ""))
+        limit = (error.get("ctx") or {}).get("max_length")
+        if kind == "string_too_long" and limit is not None:
+            # The client needs the limit to fix the text, not only that it is too long.
+            fields.setdefault(key, f"Quá dài (tối đa {limit} ký tự).")
+            continue
+        fields.setdefault(key, _MESSAGES.get(kind, "Giá trị không hợp lệ."))
     return fields
 
 

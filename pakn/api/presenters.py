@@ -28,6 +28,23 @@ TIMELINE_LABELS = {
     "reopen": "Xử lý lại",
     "dispute": "Người gửi chưa đồng ý với kết quả",
     "rate": "Người gửi đã đánh giá",
+    "merged_in": "Phản ánh cùng nội dung được gộp vào",
+    "forward": "Chuyển tới hệ thống PAKN có thẩm quyền (liên thông)",
+    "remote_status": "Cập nhật từ hệ thống PAKN đang xử lý",
+    "remote_answer": "Cơ quan có thẩm quyền đã trả lời",
+    "remote_returned": "Hệ thống PAKN nhận chuyển trả lại; cơ quan tiếp tục xem xét",
+    "remote_publish": "Đã công khai câu trả lời",
+    "coordinate": "Lấy ý kiến cơ quan phối hợp",
+    "coordination_response": "Cơ quan phối hợp đã có ý kiến",
+    "auto_route": "Chuyển cơ quan có thẩm quyền",
+    # Internal steps: not public today, named in plain words should one ever be shown.
+    "note": "Cơ quan cập nhật hồ sơ",
+    "save_draft": "Cơ quan đang soạn câu trả lời",
+    "draft_answer": "Câu trả lời đang chờ lãnh đạo duyệt",
+    "return_answer": "Câu trả lời đang được hoàn thiện",
+    "classify": "Cơ quan phân loại phản ánh",
+    "agency_review": "Cơ quan xác nhận nơi có thẩm quyền giải quyết",
+    "duplicate_dismissed": "Cơ quan xem xét phản ánh có nội dung gần giống",
 }
 
 

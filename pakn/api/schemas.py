@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
 Kind = Literal["report", "recommendation", "initiative", "solution"]
 TEXT_MAX = 20_000
+# What intake accepts (``pakn.cases.services.validate_intake`` and the submission's columns), so
+# the OpenAPI document tells clients the limits the service enforces.
+TITLE_MAX = 250
+NAME_MAX = 200
+ORGANISATION_MAX = 255
+ADDRESS_MAX = 300
+RATING_COMMENT_MAX = 2000
 # Database ids fit a 32-bit integer; a larger number is bad input, not a database error.
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
@@ -68,18 +76,18 @@ class AnswerOut(Schema):
 
 class SubmitterIn(Input):
     type: Literal["person", "organisation"] = "person"
-    name: str = Field(max_length=TEXT_MAX)
-    organisation_name: str = Field("", max_length=TEXT_MAX)
+    name: str = Field(max_length=NAME_MAX)
+    organisation_name: str = Field("", max_length=ORGANISATION_MAX)
     phone: str = Field("", max_length=64)
     email: str = Field("", max_length=254)
-    address: str = Field("", max_length=TEXT_MAX)
+    address: str = Field("", max_length=ADDRESS_MAX)
     id_number: str = Field("", max_length=32)
 
 
 class LocationIn(Input):
     latitude: float | None = None
     longitude: float | None = None
-    address: str = Field("", max_length=TEXT_MAX)
+    address: str = Field("", max_length=ADDRESS_MAX)
     province_id: Id | None = None
     commune_id: Id | None = None
 
@@ -100,8 +108,8 @@ class SubmissionIn(Input):
     )
     kind: Kind
     field_id: Id | None = None
-    title: str = Field(max_length=TEXT_MAX)
-    body: str = Field(max_length=TEXT_MAX * 5)
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=settings.PAKN_MAX_BODY_CHARS)
     submitter: SubmitterIn
     is_anonymous: bool = False
     consent: bool = False
@@ -163,7 +171,7 @@ class InfoIn(Input):
 class RatingIn(Input):
     token: str = Field("", max_length=200)
     score: int = Field(ge=-1000, le=1000)
-    comment: str = Field("", max_length=TEXT_MAX)
+    comment: str = Field("", max_length=RATING_COMMENT_MAX)
 
 
 class PublishedOut(Schema):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.urls import URLPattern, URLResolver
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from . import errors
 from .federation import router as federation_router
@@ -15,9 +18,21 @@ from .officers import router as officers_router
 from .public import router as public_router
 
 
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Every datetime in the site's zone (Asia/Ho_Chi_Minh, +07:00), whichever zone it was
+    read in: a value fresh from the database is UTC, one computed in the request is local,
+    and a client comparing a first answer with its replay must see the same text."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o, timezone.get_default_timezone())
+        return super().default(o)
+
+
 class Utf8JSONRenderer(JSONRenderer):
     """Vietnamese as UTF-8 rather than \\u escapes: readable, and a third smaller."""
 
+    encoder_class = LocalTimeEncoder
     json_dumps_params: Mapping[str, Any] = {"ensure_ascii": False}
 
 

@@ -36,7 +36,7 @@ from pakn.intelligence import services as intelligence_services
 from pakn.submissions.models import Attachment
 from pakn.taxonomy.models import Field
 
-from . import access, selectors
+from . import access, case_log, selectors
 from .access import officer_required
 from .chrome import chrome, page_scope
 from .forms import (
@@ -329,7 +329,7 @@ def _case_page(
             code=format_tracking_code(case.submission.tracking_code),
             badge=selectors.deadline_badge(case, timezone.now()),
             attachments=list(case.submission.attachments.all()),
-            events=events,
+            log=case_log.log_lines(events),
             forwarding=forwarding,
             forwarding_failed=forwarding is not None
             and federation_selectors.forward_failed(forwarding),

@@ -34,7 +34,18 @@ ACCEPTED_FILES = (
 
 
 class MultipleFileInput(forms.FileInput):
+    """Carries the upload limits for portal.js to warn before a refused file is sent (a 14 MB
+    photo over a phone connection); the server's check stays the authority."""
+
     allow_multiple_selected = True
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = {
+            **(attrs or {}),
+            "data-max-upload-mb": settings.PAKN_MAX_UPLOAD_MB,
+            "data-max-files": settings.PAKN_MAX_ATTACHMENTS,
+        }
+        return super().get_context(name, value, attrs)
 
 
 class MultipleFileField(forms.FileField):

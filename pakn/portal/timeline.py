@@ -37,6 +37,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "reopen": _("Mở lại để xử lý tiếp"),
     "dispute": _("Bạn phản hồi chưa đồng ý với kết quả"),
     "rate": _("Bạn đã đánh giá câu trả lời"),
+    "auto_route": _("Chuyển tới cơ quan có thẩm quyền"),
+    # Internal steps: not public today, named in plain words should one ever be shown.
+    "note": _("Cơ quan cập nhật hồ sơ"),
+    "save_draft": _("Cơ quan đang soạn câu trả lời"),
+    "draft_answer": _("Câu trả lời đang chờ lãnh đạo duyệt"),
+    "return_answer": _("Câu trả lời đang được hoàn thiện"),
+    "classify": _("Cơ quan phân loại phản ánh"),
+    "agency_review": _("Cơ quan xác nhận nơi có thẩm quyền giải quyết"),
+    "duplicate_dismissed": _("Cơ quan xem xét phản ánh có nội dung gần giống"),
 }
 
 # Only these actions carry a reason written for the submitter (or by the submitter); any other

@@ -242,10 +242,40 @@ def _intake_data(
         commune_id=data["commune"],
         account=None if on_behalf else account,
         intermediary=account if on_behalf else None,
-        intermediary_note=behalf_form.cleaned_data["intermediary_note"] if behalf_form else "",
+        intermediary_note=behalf_form.cleaned_data.get("intermediary_note", "")
+        if behalf_form
+        else "",
         idempotency_key=f"web:{key}",
         attachments=attachments,
     )
+
+
+# What a field the form refused stands for when the service checks the rest of the form.
+_REFUSED_FIELD: dict[str, Any] = {
+    "field": None,
+    "province": None,
+    "commune": None,
+    "latitude": None,
+    "longitude": None,
+    "is_anonymous": False,
+    "consent": False,
+}
+
+
+def _add_intake_errors(
+    form: SubmitForm, *, account: User | None, behalf_form: BehalfForm | None
+) -> None:
+    """Run the service's checks on what passed the form's own, so a person sees every error
+    of one attempt at once (a too-long title and a too-long body) instead of one per attempt.
+    A field the form already refused keeps the form's message."""
+    data = {name: form.cleaned_data.get(name, _REFUSED_FIELD.get(name, "")) for name in form.fields}
+    intake = _intake_data(data, key="", attachments=[], account=account, behalf_form=behalf_form)
+    try:
+        validate_intake(intake)
+    except ValidationFailed as exc:
+        fresh = {key: text for key, text in exc.fields.items() if key not in form.errors}
+        if fresh:
+            form.add_service_errors(fresh, exc.message)
 
 
 def submit(request: HttpRequest) -> HttpResponse:
@@ -295,6 +325,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             hold_error = None  # a retry of a sent submission: the first one has the files
     behalf_ok = behalf_form is None or behalf_form.is_valid()
     if not form.is_valid() or hold_error is not None or not behalf_ok:
+        _add_intake_errors(form, account=account, behalf_form=behalf_form)
         if hold_error is not None:
             form.add_error("attachments", hold_error.message)  # names the file at fault
         if behalf_form is not None:

@@ -22,6 +22,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pakn.core.errors import ValidationFailed
 
@@ -96,10 +97,13 @@ def holding_add(
     kept = [f for f in files if f.index not in drop]
     uploads = [u for u in uploads if u]
     if len(kept) + len(uploads) > settings.PAKN_MAX_ATTACHMENTS:
-        raise ValidationFailed(
-            f"Chỉ gửi được tối đa {settings.PAKN_MAX_ATTACHMENTS} tệp.",
-            fields={"attachments": f"Quá nhiều tệp (tối đa {settings.PAKN_MAX_ATTACHMENTS})."},
-        )
+        message = _(
+            "Chỉ gửi được tối đa %(pakn_max_attachments)s tệp; bạn đã chọn %(count)s tệp."
+        ) % {
+            "pakn_max_attachments": settings.PAKN_MAX_ATTACHMENTS,
+            "count": len(kept) + len(uploads),
+        }
+        raise ValidationFailed(message, fields={"attachments": message})
     checked = validate_uploads(uploads)
     if not hold_id:
         if not checked:

@@ -42,6 +42,12 @@ MAX_ZIP_RATIO = 100
 MAX_ZIP_TOTAL = 200 * 1024 * 1024
 
 
+def _refused(message: str) -> ValidationFailed:
+    """The field's message is the whole sentence: forms show only that one, and the person
+    needs the file's name and the limit to fix the choice."""
+    return ValidationFailed(message, fields={"attachments": message})
+
+
 def sniff(head: bytes) -> tuple[str, str] | None:
     """(content type, extension) from the first bytes, or None if not an accepted type."""
     if head.startswith(b"\xff\xd8\xff"):
@@ -71,30 +77,21 @@ def _office_zip(content: bytes, name: str) -> tuple[str, str]:
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
     except zipfile.BadZipFile:
-        raise ValidationFailed(
-            _("Tệp “%(name)s” bị hỏng.") % {"name": name}, fields={"attachments": _("Tệp hỏng.")}
-        ) from None
+        raise _refused(_("Tệp “%(name)s” bị hỏng.") % {"name": name}) from None
     total = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
     if total > MAX_ZIP_TOTAL or total / compressed > MAX_ZIP_RATIO:
-        raise ValidationFailed(
-            _("Tệp “%(name)s” có dấu hiệu nén bất thường và bị từ chối.") % {"name": name},
-            fields={"attachments": _("Tệp bị từ chối.")},
+        raise _refused(
+            _("Tệp “%(name)s” có dấu hiệu nén bất thường và bị từ chối.") % {"name": name}
         )
     names = {i.filename for i in infos}
     if "[Content_Types].xml" in names:
         if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise ValidationFailed(
-                _("Tệp “%(name)s” chứa macro và bị từ chối.") % {"name": name},
-                fields={"attachments": _("Tệp chứa macro.")},
-            )
+            raise _refused(_("Tệp “%(name)s” chứa macro và bị từ chối.") % {"name": name})
         for prefix, kind in OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 return kind
-    raise ValidationFailed(
-        _("Tệp “%(name)s” không phải ảnh, PDF hoặc văn bản Office.") % {"name": name},
-        fields={"attachments": _("Loại tệp không hỗ trợ.")},
-    )
+    raise _refused(_("Tệp “%(name)s” không phải ảnh, PDF hoặc văn bản Office.") % {"name": name})
 
 
 def _reencode_image(content: bytes, content_type: str, name: str) -> bytes:
@@ -113,10 +110,7 @@ def _reencode_image(content: bytes, content_type: str, name: str) -> bytes:
             image.save(out, format=fmt, quality=88)
             return out.getvalue()
     except (OSError, Image.DecompressionBombError, SyntaxError):
-        raise ValidationFailed(
-            _("Ảnh “%(name)s” bị hỏng hoặc quá lớn.") % {"name": name},
-            fields={"attachments": _("Ảnh không đọc được.")},
-        ) from None
+        raise _refused(_("Ảnh “%(name)s” bị hỏng hoặc quá lớn.") % {"name": name}) from None
 
 
 def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
@@ -124,10 +118,9 @@ def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
     if not items:
         return []
     if len(items) > settings.PAKN_MAX_ATTACHMENTS:
-        raise ValidationFailed(
-            _("Chỉ gửi được tối đa %(pakn_max_attachments)s tệp.")
-            % {"pakn_max_attachments": settings.PAKN_MAX_ATTACHMENTS},
-            fields={"attachments": _("Quá nhiều tệp.")},
+        raise _refused(
+            _("Chỉ gửi được tối đa %(pakn_max_attachments)s tệp; bạn đã chọn %(count)s tệp.")
+            % {"pakn_max_attachments": settings.PAKN_MAX_ATTACHMENTS, "count": len(items)}
         )
     limit = settings.PAKN_MAX_UPLOAD_MB * 1024 * 1024
     checked = []
@@ -135,21 +128,17 @@ def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
         name = (getattr(item, "name", "") or "tệp").rsplit("/", 1)[-1][:200]
         content = item.read(limit + 1)
         if len(content) > limit:
-            raise ValidationFailed(
+            raise _refused(
                 _("Tệp “%(name)s” lớn hơn %(pakn_max_upload_mb)s MB.")
-                % {"name": name, "pakn_max_upload_mb": settings.PAKN_MAX_UPLOAD_MB},
-                fields={"attachments": _("Tệp quá lớn.")},
+                % {"name": name, "pakn_max_upload_mb": settings.PAKN_MAX_UPLOAD_MB}
             )
         if not content:
-            raise ValidationFailed(
-                _("Tệp “%(name)s” rỗng.") % {"name": name}, fields={"attachments": _("Tệp rỗng.")}
-            )
+            raise _refused(_("Tệp “%(name)s” rỗng.") % {"name": name})
         kind = sniff(content[:32])
         if kind is None:
-            raise ValidationFailed(
+            raise _refused(
                 _("Tệp “%(name)s” không phải ảnh (JPG, PNG, WebP), PDF hoặc văn bản Office.")
-                % {"name": name},
-                fields={"attachments": _("Loại tệp không hỗ trợ.")},
+                % {"name": name}
             )
         content_type, extension = kind
         if content_type == "application/zip":
@@ -157,10 +146,7 @@ def validate_uploads(items: Sequence[UploadedItem]) -> list[CheckedUpload]:
         elif content_type in IMAGE_TYPES:
             content = _reencode_image(content, content_type, name)
         elif content_type == "application/pdf" and _pdf_has_script(content):
-            raise ValidationFailed(
-                _("Tệp PDF “%(name)s” chứa mã lệnh và bị từ chối.") % {"name": name},
-                fields={"attachments": _("PDF chứa mã lệnh.")},
-            )
+            raise _refused(_("Tệp PDF “%(name)s” chứa mã lệnh và bị từ chối.") % {"name": name})
         checked.append(CheckedUpload(name, content, content_type, extension))
     return checked
 

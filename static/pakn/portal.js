@@ -71,6 +71,49 @@
     inputs.forEach(function (input) { input.addEventListener("change", render); });
   });
 
+  // Warn before sending files the server will refuse (too large, too many): on a phone a big
+  // photo would otherwise upload completely first. The server's check stays the authority.
+  document.querySelectorAll("[data-upload-check-for]").forEach(function (out) {
+    var inputs = out.getAttribute("data-upload-check-for").split(" ").map(function (id) {
+      return document.getElementById(id);
+    }).filter(Boolean);
+    if (!inputs.length) return;
+    var owner = inputs[0].form;
+    var lang = document.documentElement.lang || "vi";
+    function megabytes(bytes) {
+      return (bytes / 1048576).toLocaleString(lang, {maximumFractionDigits: 1});
+    }
+    function check() {
+      var problems = [];
+      // Files already held for this form count too, unless ticked off.
+      var count = owner ? owner.querySelectorAll("input[name=drop_held]:not(:checked)").length : 0;
+      var maxFiles = parseInt(inputs[0].getAttribute("data-max-files") || "0", 10);
+      inputs.forEach(function (input) {
+        var maxMb = parseFloat(input.getAttribute("data-max-upload-mb") || "0");
+        Array.prototype.forEach.call(input.files || [], function (file) {
+          count += 1;
+          if (maxMb > 0 && file.size > maxMb * 1048576) {
+            problems.push(out.getAttribute("data-too-big").replace("{name}", file.name)
+              .replace("{size}", megabytes(file.size)).replace("{max}", maxMb));
+          }
+        });
+      });
+      if (maxFiles > 0 && count > maxFiles) {
+        problems.push(out.getAttribute("data-too-many").replace("{max}", maxFiles).replace("{n}", count));
+      }
+      out.textContent = problems.join(" ");
+      out.hidden = problems.length === 0;
+      // The form is not sent while the choice would be refused anyway.
+      inputs[0].setCustomValidity(problems.join(" "));
+    }
+    inputs.forEach(function (input) { input.addEventListener("change", check); });
+    if (owner) {
+      owner.querySelectorAll("input[name=drop_held]").forEach(function (box) {
+        box.addEventListener("change", check);
+      });
+    }
+  });
+
   // One click sends once; the server's idempotency key covers retries anyway.
   document.querySelectorAll("form").forEach(function (f) {
     f.addEventListener("submit", function (event) {

@@ -382,3 +382,29 @@ def test_pages_have_no_serious_accessibility_violations_and_are_captured(
     assert problems == []
     if axe is None:
         pytest.skip("axe-core not found: set PAKN_AXE_JS or npm install axe-core")
+
+
+def test_browser_warns_before_uploading_a_file_too_large_or_too_many(
+    browser, live_server, settings
+):
+    settings.PAKN_MAX_UPLOAD_MB, settings.PAKN_MAX_ATTACHMENTS = 1, 2
+    page = _page(browser)
+    page.goto(f"{live_server.url}/submit/")
+    warning = page.locator("[data-upload-check-for]")
+    assert warning.is_hidden()
+    big = {"name": "anh-14mb.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * 1_600_000}
+    page.set_input_files("#id_attachments", [big])
+    assert warning.is_visible()
+    text = warning.inner_text()
+    assert "anh-14mb.jpg" in text and "1,5 MB" in text and "giới hạn 1 MB" in text
+    assert page.evaluate("document.getElementById('id_attachments').validity.valid") is False
+
+    small = [
+        {"name": f"anh-{i}.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * 100}
+        for i in range(3)
+    ]
+    page.set_input_files("#id_attachments", small)
+    assert warning.inner_text() == "Chỉ gửi được tối đa 2 tệp; bạn đã chọn 3 tệp."
+    page.set_input_files("#id_attachments", small[:2])
+    assert warning.is_hidden()
+    assert page.evaluate("document.getElementById('id_attachments').validity.valid") is True

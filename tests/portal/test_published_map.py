@@ -97,3 +97,10 @@ def test_list_stays_the_default_and_the_map_is_a_tab_with_the_same_filters(clien
     assert "data-map-clusters" in page
     assert 'data-url="/published/map.json?kind=report"' in page
     assert "Bản đồ cần JavaScript" in page  # said to browsers without it, with the list link
+
+
+def test_detail_states_the_rounded_point_with_decimal_points(client, world):
+    case = _published(world, **_located())
+    html = client.get(f"/published/{case.submission.tracking_code}/").content.decode()
+    assert "Khoảng vĩ độ 21.853, kinh độ 106.761" in html
+    assert "21,853" not in html

@@ -161,3 +161,37 @@ def test_organisation_without_a_name_is_told_so_at_the_field(client, submit_data
     assert re.search(
         r'<input type="radio" name="submitter_type" value="organisation"[^>]*checked', html
     )
+
+
+def test_every_field_error_shows_after_one_attempt(client, submit_data):
+    """The form's own check (title length) and the service's (body length, kind) together."""
+    submit_data.update(title="T" * 300, body="B" * 12_600, kind="")
+    response = client.post("/submit/", submit_data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Case.objects.count() == 0
+    assert 'id="id_title_error"' in html
+    assert 'id="id_body_error"' in html and "Nội dung dài quá 10000 ký tự." in html
+    assert 'id="id_kind_error"' in html
+    # What was typed is all still there.
+    assert "B" * 12_600 in html
+
+
+def test_file_inputs_carry_the_upload_limits_for_the_browser_check(client, settings):
+    settings.PAKN_MAX_UPLOAD_MB, settings.PAKN_MAX_ATTACHMENTS = 7, 3
+    html = client.get("/submit/").content.decode()
+    inputs = re.findall(r'<input type="file"[^>]*>', html)
+    assert len(inputs) == 2
+    assert all('data-max-upload-mb="7"' in i and 'data-max-files="3"' in i for i in inputs)
+    assert 'data-upload-check-for="id_attachments id_attachments_camera"' in html
+
+
+def test_refused_file_is_named_at_the_field_with_the_limit(client, submit_data, settings):
+    settings.PAKN_MAX_UPLOAD_MB = 1
+    submit_data["attachments"] = [
+        SimpleUploadedFile("anh-to.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
+    ]
+    html = client.post("/submit/", submit_data).content.decode()
+    error = re.search(r'id="id_attachments_error">(.*?)</p>', html, re.S).group(1)
+    assert "anh-to.pdf" in error and "1 MB" in error
+    assert Case.objects.count() == 0

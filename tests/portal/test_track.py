@@ -263,3 +263,14 @@ def test_returned_case_shows_the_guidance_to_the_submitter(client, world):
     html = client.get("/track/", {"code": _code(result)}).content.decode()
     assert "Trả lại, hướng dẫn" in html
     assert "vui lòng gửi theo Luật Khiếu nại" in html
+
+
+def test_reply_form_carries_the_upload_limits_for_the_browser_check(client, world, settings):
+    settings.PAKN_MAX_UPLOAD_MB, settings.PAKN_MAX_ATTACHMENTS = 7, 3
+    result = _submit(world)
+    case = drive(world, result.case, "accepted")
+    S.case_request_info(case=case, actor=world.intake, question="Xin ảnh chụp điểm rác cụ thể.")
+    client.get("/track/", {"code": _code(result), "token": result.access_token})
+    html = client.get("/track/", {"code": _code(result)}).content.decode()
+    assert re.search(r'<input type="file"[^>]*data-max-upload-mb="7"[^>]*data-max-files="3"', html)
+    assert 'data-upload-check-for="id_attachments"' in html

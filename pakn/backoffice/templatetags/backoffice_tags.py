@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.forms import BoundField
 from django.utils.functional import Promise
@@ -10,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from pakn.accounts.models import Role
 from pakn.cases.models import Status
 from pakn.core import paging
+from pakn.core.text import fold
+from pakn.submissions.models import Submission
 
 register = template.Library()
 
@@ -55,6 +59,21 @@ EVENT_LABELS: dict[str, Promise] = {
 def capped_count(n: int) -> str:
     """A count from a capped query: past the cap only "more than" is known."""
     return paging.count_label(n)
+
+
+@register.filter
+def place_line(submission: Submission) -> str:
+    """The place as one line: the address, then its commune and province, leaving out a unit
+    the person already wrote in the address ("…, Phường Đông Kinh" is not said twice)."""
+    address = submission.address.strip()
+    folded = fold(address)
+    parts = [address] if address else []
+    for unit in (submission.commune, submission.province):
+        if unit is not None and not re.search(
+            rf"(?<!\w){re.escape(fold(unit.name))}(?!\w)", folded
+        ):
+            parts.append(unit.name)
+    return ", ".join(parts)
 
 
 @register.filter
