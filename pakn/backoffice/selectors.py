@@ -8,6 +8,7 @@ on every page view).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pakn.accounts.models import Agency, Role, User
+from pakn.accounts.models import PATH_STEP, Agency, Role, User
 from pakn.accounts.roles import role_map
 from pakn.cases.models import (
     OPEN_STATUSES,
@@ -31,9 +32,12 @@ from pakn.cases.models import (
     overdue_q,
 )
 from pakn.core import workdays
+from pakn.core.memo import ProcessMemo
 from pakn.core.paging import capped
 from pakn.core.text import fold
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
+from pakn.core.widgets import OptionList
+from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.taxonomy.models import Field
 
 DUE_SOON_HOURS = 48
@@ -302,6 +306,52 @@ def transfer_targets(exclude_id: int | None = None) -> QuerySet[Agency]:
     if exclude_id is not None:
         agencies = agencies.exclude(pk=exclude_id)
     return agencies
+
+
+def _load_agency_options(key: Hashable) -> OptionList:
+    assert isinstance(key, tuple)
+    empty_label, indented = key
+    rows = transfer_targets().values_list("pk", "path", "short_name", "name")
+    choices: list[tuple[Any, str]] = [] if empty_label is None else [("", empty_label)]
+    for pk, path, short_name, name in rows:
+        # As AgencyChoiceField.label_from_instance (indented) or str(agency) (plain).
+        depth = len(path) // (PATH_STEP + 1)
+        label = "— " * max(depth - 1, 0) + (short_name or name) if indented else name
+        choices.append((pk, label))
+    return OptionList(choices)
+
+
+# Every case screen and inbox offers the ~550 active agencies; they change through the admin
+# (an Agency save forgets them: pakn.cases.apps, and see pakn.core.memo).
+_agency_options = ProcessMemo(_load_agency_options)
+
+
+def agency_options(*, empty_label: str | None, indented: bool = True) -> OptionList:
+    """The options of ``transfer_targets()`` for a FastSelect, escaped once per process.
+
+    ``empty_label`` is already in the request's language, so it keys the memo with it."""
+    return _agency_options.get((empty_label, indented))
+
+
+def _load_inbox_choices(key: Hashable) -> list[tuple[int, str]]:
+    if key == "fields":
+        return list(Field.objects.active().values_list("pk", "name"))
+    return list(
+        AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("pk", "name")
+    )
+
+
+# The inbox filter's fields and provinces, read on every inbox page (Field and
+# AdministrativeUnit saves forget them).
+_inbox_choices = ProcessMemo(_load_inbox_choices)
+
+
+def inbox_field_choices() -> list[tuple[int, str]]:
+    return _inbox_choices.get("fields")
+
+
+def inbox_province_choices() -> list[tuple[int, str]]:
+    return _inbox_choices.get("provinces")
 
 
 # --------------------------------------------------------------------------------------------
