@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,10 +21,11 @@ from django.utils.safestring import SafeString, mark_safe
 type _Group = tuple[str | None, list[tuple[str, str, str]]]
 
 
-class OptionList:
+class OptionList(BaseChoiceIterator):
     """Choices (as a ChoiceField takes them, optgroups included) with their HTML escaped once.
 
-    Iterating gives the choices back, so Django's own checks (``use_required_attribute``) work.
+    Iterating gives the choices back, so Django's own checks (``use_required_attribute``) work;
+    being a BaseChoiceIterator, a widget keeps it as it is instead of copying it to a list.
     """
 
     def __init__(self, choices: Iterable[tuple[Any, Any]]) -> None:

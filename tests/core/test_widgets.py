@@ -51,3 +51,10 @@ def test_without_leaves_out_a_value_everywhere() -> None:
     assert 'value="2"' not in html and 'value="4"' not in html and 'value="3"' in html
     assert [v for v, _label in options][:3] == ["", 1, "Nhóm <b>"]
     assert dict(options)["Nhóm <b>"] == [(3, "Giao thông")]
+
+
+def test_a_widget_keeps_the_option_list_it_is_given() -> None:
+    options = OptionList(CHOICES)
+    widget = FastSelect()
+    widget.choices = options
+    assert widget.choices is options
