@@ -8,7 +8,7 @@ on every page view).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -94,29 +94,43 @@ class Scope:
 
 def queue_filter(scope: Scope, key: str, now: datetime) -> Q:
     """The condition of one queue on top of ``scope.cases()``."""
-    soon = now + timedelta(hours=DUE_SOON_HOURS)
-    open_coordination = CoordinationRequest.objects.filter(
-        case=OuterRef("pk"), responded_at__isnull=True, agency=scope.agency
-    )
-    conditions: dict[str, Q] = {
-        "screen": Q(status=Status.SUBMITTED),
-        "mine": Q(assignee=scope.user, status__in=OPEN_STATUSES),
-        "team": Q(status__in=OPEN_STATUSES),
-        "needs_info": Q(status=Status.NEEDS_INFO),
-        "coordination": Q(Exists(open_coordination)),
-        "approve": Q(status=Status.ANSWER_REVIEW),
-        "due_soon": due_soon_q(now, soon),
-        "overdue": overdue_q(now),
-        "all": Q(),
+    # Only the asked queue's condition is built: the inbox asks for every queue on each page.
+    conditions: dict[str, Callable[[], Q]] = {
+        "screen": lambda: Q(status=Status.SUBMITTED),
+        "mine": lambda: Q(assignee=scope.user, status__in=OPEN_STATUSES),
+        "team": lambda: Q(status__in=OPEN_STATUSES),
+        "needs_info": lambda: Q(status=Status.NEEDS_INFO),
+        "coordination": lambda: Q(
+            Exists(
+                CoordinationRequest.objects.filter(
+                    case=OuterRef("pk"), responded_at__isnull=True, agency=scope.agency
+                )
+            )
+        ),
+        "approve": lambda: Q(status=Status.ANSWER_REVIEW),
+        "due_soon": lambda: due_soon_q(now, now + timedelta(hours=DUE_SOON_HOURS)),
+        "overdue": lambda: overdue_q(now),
+        "all": Q,
     }
-    return conditions[key]
+    return conditions[key]()
 
 
-def queue_cases(scope: Scope, key: str, now: datetime) -> QuerySet[Case]:
+def queue_cases(
+    scope: Scope,
+    key: str,
+    now: datetime,
+    *,
+    scoped: QuerySet[Case] | None = None,
+    visible: QuerySet[Case] | None = None,
+) -> QuerySet[Case]:
+    """``scoped``/``visible`` (``scope.cases()`` and the user's visible cases) may be passed by
+    a caller that asks for several queues, so the visibility condition is built once."""
     if key == "coordination" and scope.agency is not None:
         # Coordinating agencies see the case through the request, not through ownership.
-        return Case.objects.visible_to(scope.user).filter(queue_filter(scope, key, now))
-    return scope.cases().filter(queue_filter(scope, key, now))
+        base = visible if visible is not None else Case.objects.visible_to(scope.user)
+        return base.filter(queue_filter(scope, key, now))
+    base = scoped if scoped is not None else scope.cases()
+    return base.filter(queue_filter(scope, key, now))
 
 
 def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
@@ -126,8 +140,9 @@ def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
     params: list[Any] = []
     keys: list[str] = []
     database = "default"
+    scoped, visible = scope.cases(), Case.objects.visible_to(scope.user)
     for q in scope.queues():
-        rows = capped(queue_cases(scope, q.key, now))
+        rows = capped(queue_cases(scope, q.key, now, scoped=scoped, visible=visible))
         database = rows.db
         sql, values = rows.query.sql_with_params()
         # The SQL is compiled by the ORM; user input travels only in ``values``.
