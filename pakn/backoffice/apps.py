@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class BackofficeConfig(AppConfig):
     name = "pakn.backoffice"
     label = "backoffice"
+
+    def ready(self) -> None:
+        from pakn.core.memo import forget_on_change
+        from pakn.geo.models import AdministrativeUnit
+
+        # Province options are kept per process like agencies and fields (pakn.cases.apps).
+        forget_on_change(AdministrativeUnit)

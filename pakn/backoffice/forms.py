@@ -15,6 +15,7 @@ from pakn.cases import services
 from pakn.cases.models import Case, Outcome, Status
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
+from pakn.core.widgets import FastSelect, FastSelectMultiple
 from pakn.federation import selectors as federation_selectors
 from pakn.federation.models import Peer
 from pakn.federation.services import peer_forward_case
@@ -142,6 +143,8 @@ class MergeForm(ActionForm):
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     # Django's own empty label ("- Select an option -") has no Vietnamese translation.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", _("— Chọn cơ quan —"))
@@ -149,6 +152,18 @@ class AgencyChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return "— " * max(obj.depth - 1, 0) + str(obj.short_name or obj.name)
+
+
+def _offer_agencies(field: forms.Field, *, exclude_id: int | None = None) -> None:
+    """Show ``transfer_targets(exclude_id)`` from the per-process option list instead of one
+    model instance and one template per agency; the field's queryset still checks the choice."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = selectors.transfer_targets(exclude_id=exclude_id)
+    empty = None if field.empty_label is None else str(field.empty_label)
+    options = selectors.agency_options(
+        empty_label=empty, indented=isinstance(field, AgencyChoiceField)
+    )
+    field.widget.choices = options if exclude_id is None else options.without(exclude_id)
 
 
 class TransferForm(ActionForm):
@@ -162,9 +177,7 @@ class TransferForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_agency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = selectors.transfer_targets(exclude_id=self.case.agency_id)
+        _offer_agencies(self.fields["to_agency"], exclude_id=self.case.agency_id)
 
     def perform(self) -> Any:
         d = self.cleaned_data
@@ -180,6 +193,7 @@ class ForwardForm(ActionForm):
         _("Chuyển liên thông"),
     )
     peer = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("Hệ thống nhận"),
         queryset=Peer.objects.none(),
         empty_label=_("— Chọn hệ thống —"),
@@ -220,6 +234,8 @@ class RequestInfoForm(ActionForm):
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", _("— Chọn cán bộ —"))
         super().__init__(*args, **kwargs)
@@ -257,7 +273,7 @@ class CoordinateForm(ActionForm):
     agencies = forms.ModelMultipleChoiceField(
         label=_("Cơ quan phối hợp"),
         queryset=Agency.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FastSelectMultiple(attrs={"size": 6}),
         error_messages={"required": _("Chọn ít nhất một cơ quan phối hợp.")},
     )
     question = _reason(_("Nội dung đề nghị phối hợp"))
@@ -266,9 +282,7 @@ class CoordinateForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["days"].initial = 5
-        field = self.fields["agencies"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = selectors.transfer_targets(exclude_id=self.case.agency_id)
+        _offer_agencies(self.fields["agencies"], exclude_id=self.case.agency_id)
 
     def perform(self) -> Any:
         d = self.cleaned_data
@@ -310,6 +324,7 @@ class DraftAnswerForm(ActionForm):
     )
     needs_confirm = False
     outcome = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Kết quả"),
         choices=[("", "—"), *Outcome.choices],
         error_messages={"required": _("Vui lòng chọn kết quả trả lời.")},
@@ -434,8 +449,9 @@ class ClassifyForm(ActionForm):
 
     action, title, button = "classify", _("Phân loại"), _("Lưu phân loại")
     needs_confirm = False
-    kind = forms.ChoiceField(label=_("Loại"), choices=Kind.choices)
+    kind = forms.ChoiceField(widget=FastSelect, label=_("Loại"), choices=Kind.choices)
     field = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("Lĩnh vực"),
         queryset=Field.objects.active(),
         required=False,
@@ -516,19 +532,28 @@ class BboxField(forms.CharField):
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm (không cần dấu)"), required=False, max_length=200)
     status = forms.ChoiceField(
-        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *Status.choices]
+        widget=FastSelect,
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), *Status.choices],
     )
     kind = forms.ChoiceField(
-        label=_("Loại"), required=False, choices=[("", _("Tất cả")), *Kind.choices]
+        widget=FastSelect,
+        label=_("Loại"),
+        required=False,
+        choices=[("", _("Tất cả")), *Kind.choices],
     )
     field = forms.TypedChoiceField(
-        label=_("Lĩnh vực"), required=False, coerce=int, empty_value=None
+        widget=FastSelect, label=_("Lĩnh vực"), required=False, coerce=int, empty_value=None
     )
     province = forms.TypedChoiceField(
-        label=_("Địa bàn"), required=False, coerce=int, empty_value=None
+        widget=FastSelect, label=_("Địa bàn"), required=False, coerce=int, empty_value=None
     )
     channel = forms.ChoiceField(
-        label=_("Kênh"), required=False, choices=[("", _("Tất cả")), *Channel.choices]
+        widget=FastSelect,
+        label=_("Kênh"),
+        required=False,
+        choices=[("", _("Tất cả")), *Channel.choices],
     )
     received_from = forms.DateField(
         label=_("Nhận từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -537,6 +562,7 @@ class InboxFilterForm(forms.Form):
         label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     deadline = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Thời hạn"),
         required=False,
         choices=[
@@ -549,6 +575,7 @@ class InboxFilterForm(forms.Form):
     )
     duplicates = forms.BooleanField(label=_("Có gợi ý trùng lặp"), required=False)
     sort = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Sắp xếp"),
         required=False,
         choices=[
@@ -563,6 +590,7 @@ class InboxFilterForm(forms.Form):
     agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     bbox = BboxField(label=_("Vùng trên bản đồ"), required=False, widget=forms.HiddenInput)
     size = forms.TypedChoiceField(
+        widget=FastSelect,
         label=_("Số dòng mỗi trang"),
         required=False,
         coerce=int,
@@ -612,6 +640,7 @@ class BulkForm(forms.Form):
     """Bulk assign or transfer: each selected case goes through the service on its own."""
 
     bulk_action = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Thao tác với hồ sơ đã chọn"),
         choices=[("assign", _("Giao xử lý")), ("transfer", _("Chuyển cơ quan"))],
     )
@@ -634,12 +663,10 @@ class BulkForm(forms.Form):
         picked = self.data.getlist("cases") if hasattr(self.data, "getlist") else []
         cases_field.choices = [(v, v) for v in picked]
         assignee = self.fields["assignee"]
-        to_agency = self.fields["to_agency"]
         assert isinstance(assignee, forms.ModelChoiceField)
-        assert isinstance(to_agency, forms.ModelChoiceField)
         if agency_id is not None:
             assignee.queryset = selectors.assignable_officers(agency_id)
-        to_agency.queryset = selectors.transfer_targets(exclude_id=agency_id)
+        _offer_agencies(self.fields["to_agency"], exclude_id=agency_id)
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
@@ -676,9 +703,7 @@ class AgencyReviewForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "agency_review")
         super().__init__(*args, **kwargs)
-        field = self.fields["agency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = selectors.transfer_targets()
+        _offer_agencies(self.fields["agency"])
 
 
 class DuplicateReviewForm(forms.Form):
@@ -688,7 +713,9 @@ class DuplicateReviewForm(forms.Form):
 
     other = forms.IntegerField(widget=forms.HiddenInput)
     verdict = forms.ChoiceField(
-        choices=VERDICTS, error_messages={"required": _("Vui lòng chọn đánh giá.")}
+        widget=FastSelect,
+        choices=VERDICTS,
+        error_messages={"required": _("Vui lòng chọn đánh giá.")},
     )
     reason = forms.CharField(label=_("Lý do (không bắt buộc)"), required=False, max_length=5000)
     confirm = _confirm()

@@ -8,6 +8,7 @@ on every page view).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pakn.accounts.models import Agency, Role, User
+from pakn.accounts.models import PATH_STEP, Agency, Role, User
 from pakn.accounts.roles import role_map
 from pakn.cases.models import (
     OPEN_STATUSES,
@@ -31,9 +32,12 @@ from pakn.cases.models import (
     overdue_q,
 )
 from pakn.core import workdays
+from pakn.core.memo import ProcessMemo
 from pakn.core.paging import capped
 from pakn.core.text import fold
 from pakn.core.tracking import InvalidTrackingCode, normalize_tracking_code
+from pakn.core.widgets import OptionList
+from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.taxonomy.models import Field
 
 DUE_SOON_HOURS = 48
@@ -90,29 +94,43 @@ class Scope:
 
 def queue_filter(scope: Scope, key: str, now: datetime) -> Q:
     """The condition of one queue on top of ``scope.cases()``."""
-    soon = now + timedelta(hours=DUE_SOON_HOURS)
-    open_coordination = CoordinationRequest.objects.filter(
-        case=OuterRef("pk"), responded_at__isnull=True, agency=scope.agency
-    )
-    conditions: dict[str, Q] = {
-        "screen": Q(status=Status.SUBMITTED),
-        "mine": Q(assignee=scope.user, status__in=OPEN_STATUSES),
-        "team": Q(status__in=OPEN_STATUSES),
-        "needs_info": Q(status=Status.NEEDS_INFO),
-        "coordination": Q(Exists(open_coordination)),
-        "approve": Q(status=Status.ANSWER_REVIEW),
-        "due_soon": due_soon_q(now, soon),
-        "overdue": overdue_q(now),
-        "all": Q(),
+    # Only the asked queue's condition is built: the inbox asks for every queue on each page.
+    conditions: dict[str, Callable[[], Q]] = {
+        "screen": lambda: Q(status=Status.SUBMITTED),
+        "mine": lambda: Q(assignee=scope.user, status__in=OPEN_STATUSES),
+        "team": lambda: Q(status__in=OPEN_STATUSES),
+        "needs_info": lambda: Q(status=Status.NEEDS_INFO),
+        "coordination": lambda: Q(
+            Exists(
+                CoordinationRequest.objects.filter(
+                    case=OuterRef("pk"), responded_at__isnull=True, agency=scope.agency
+                )
+            )
+        ),
+        "approve": lambda: Q(status=Status.ANSWER_REVIEW),
+        "due_soon": lambda: due_soon_q(now, now + timedelta(hours=DUE_SOON_HOURS)),
+        "overdue": lambda: overdue_q(now),
+        "all": Q,
     }
-    return conditions[key]
+    return conditions[key]()
 
 
-def queue_cases(scope: Scope, key: str, now: datetime) -> QuerySet[Case]:
+def queue_cases(
+    scope: Scope,
+    key: str,
+    now: datetime,
+    *,
+    scoped: QuerySet[Case] | None = None,
+    visible: QuerySet[Case] | None = None,
+) -> QuerySet[Case]:
+    """``scoped``/``visible`` (``scope.cases()`` and the user's visible cases) may be passed by
+    a caller that asks for several queues, so the visibility condition is built once."""
     if key == "coordination" and scope.agency is not None:
         # Coordinating agencies see the case through the request, not through ownership.
-        return Case.objects.visible_to(scope.user).filter(queue_filter(scope, key, now))
-    return scope.cases().filter(queue_filter(scope, key, now))
+        base = visible if visible is not None else Case.objects.visible_to(scope.user)
+        return base.filter(queue_filter(scope, key, now))
+    base = scoped if scoped is not None else scope.cases()
+    return base.filter(queue_filter(scope, key, now))
 
 
 def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
@@ -122,8 +140,9 @@ def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
     params: list[Any] = []
     keys: list[str] = []
     database = "default"
+    scoped, visible = scope.cases(), Case.objects.visible_to(scope.user)
     for q in scope.queues():
-        rows = capped(queue_cases(scope, q.key, now))
+        rows = capped(queue_cases(scope, q.key, now, scoped=scoped, visible=visible))
         database = rows.db
         sql, values = rows.query.sql_with_params()
         # The SQL is compiled by the ORM; user input travels only in ``values``.
@@ -302,6 +321,52 @@ def transfer_targets(exclude_id: int | None = None) -> QuerySet[Agency]:
     if exclude_id is not None:
         agencies = agencies.exclude(pk=exclude_id)
     return agencies
+
+
+def _load_agency_options(key: Hashable) -> OptionList:
+    assert isinstance(key, tuple)
+    empty_label, indented = key
+    rows = transfer_targets().values_list("pk", "path", "short_name", "name")
+    choices: list[tuple[Any, str]] = [] if empty_label is None else [("", empty_label)]
+    for pk, path, short_name, name in rows:
+        # As AgencyChoiceField.label_from_instance (indented) or str(agency) (plain).
+        depth = len(path) // (PATH_STEP + 1)
+        label = "— " * max(depth - 1, 0) + (short_name or name) if indented else name
+        choices.append((pk, label))
+    return OptionList(choices)
+
+
+# Every case screen and inbox offers the ~550 active agencies; they change through the admin
+# (an Agency save forgets them: pakn.cases.apps, and see pakn.core.memo).
+_agency_options = ProcessMemo(_load_agency_options)
+
+
+def agency_options(*, empty_label: str | None, indented: bool = True) -> OptionList:
+    """The options of ``transfer_targets()`` for a FastSelect, escaped once per process.
+
+    ``empty_label`` is already in the request's language, so it keys the memo with it."""
+    return _agency_options.get((empty_label, indented))
+
+
+def _load_inbox_choices(key: Hashable) -> list[tuple[int, str]]:
+    if key == "fields":
+        return list(Field.objects.active().values_list("pk", "name"))
+    return list(
+        AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("pk", "name")
+    )
+
+
+# The inbox filter's fields and provinces, read on every inbox page (Field and
+# AdministrativeUnit saves forget them).
+_inbox_choices = ProcessMemo(_load_inbox_choices)
+
+
+def inbox_field_choices() -> list[tuple[int, str]]:
+    return _inbox_choices.get("fields")
+
+
+def inbox_province_choices() -> list[tuple[int, str]]:
+    return _inbox_choices.get("provinces")
 
 
 # --------------------------------------------------------------------------------------------

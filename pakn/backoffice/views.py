@@ -30,11 +30,9 @@ from pakn.core.paging import CappedPaginator
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import format_tracking_code
 from pakn.federation import selectors as federation_selectors
-from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.intelligence import moderation
 from pakn.intelligence import services as intelligence_services
 from pakn.submissions.models import Attachment
-from pakn.taxonomy.models import Field
 
 from . import access, case_log, selectors
 from .access import officer_required
@@ -134,10 +132,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         queue = default_queue
     form = InboxFilterForm(
         request.GET or None,
-        fields=list(Field.objects.active().values_list("pk", "name")),
-        provinces=list(
-            AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("pk", "name")
-        ),
+        fields=selectors.inbox_field_choices(),
+        provinces=selectors.inbox_province_choices(),
     )
     filters = form.filters()
     cases = selectors.apply_filters(selectors.queue_cases(scope, queue, now), filters, now)

@@ -13,6 +13,9 @@ import time
 from collections.abc import Callable, Hashable
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 _ALL: list[ProcessMemo[object]] = []
 
@@ -48,3 +51,17 @@ def clear_all(*_args: object, **_kwargs: object) -> None:
     """Forget every memo (signal receivers and tests call this)."""
     for memo in _ALL:
         memo.clear()
+
+
+def forget_on_change(*models: type[Model]) -> None:
+    """Forget every memo when a row of ``models`` is saved or deleted, at once and again after
+    commit. Safe to call from several apps: the dispatch_uid makes a second wiring a no-op."""
+
+    def forget(**kwargs: object) -> None:
+        clear_all()
+        transaction.on_commit(clear_all, using=str(kwargs.get("using") or "default"))
+
+    for model in models:
+        uid = f"memo-{model._meta.label}"
+        post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(forget, sender=model, weak=False, dispatch_uid=f"{uid}-del")

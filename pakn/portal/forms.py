@@ -4,15 +4,18 @@ valid, and their Vietnamese messages are attached back to the fields here."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pakn.accounts.models import Agency
+from pakn.core.memo import ProcessMemo
+from pakn.core.widgets import FastSelect, OptionList
 from pakn.geo.models import AdministrativeUnit, UnitLevel
 from pakn.submissions.models import Kind, SubmitterType
 from pakn.taxonomy.models import Field
@@ -386,19 +389,21 @@ class PublishedFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     field = forms.TypedChoiceField(
-        label=_("Lĩnh vực"), coerce=int, empty_value=None, required=False
+        label=_("Lĩnh vực"), coerce=int, empty_value=None, required=False, widget=FastSelect
     )
     province = forms.TypedChoiceField(
-        label=_("Tỉnh, thành phố"), coerce=int, empty_value=None, required=False
+        label=_("Tỉnh, thành phố"), coerce=int, empty_value=None, required=False, widget=FastSelect
     )
     kind = forms.ChoiceField(
         label=_("Loại"),
         choices=[("", _("Tất cả")), *Kind.choices],
         required=False,
+        widget=FastSelect,
     )
 
     agency = forms.TypedChoiceField(
         label=_("Cơ quan trả lời"),
+        widget=FastSelect,
         coerce=int,
         empty_value=None,
         required=False,
@@ -417,16 +422,32 @@ class PublishedFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.active().order_by("path").only("name", "path")
-        self.fields["agency"].choices = [("", _("Tất cả cơ quan"))] + [  # type: ignore[attr-defined]
-            (a.pk, "— " * (a.path.count("/") - 1) + a.name) for a in agencies
-        ]
-        fields = field_choices()
-        fields[0] = ("", _("Tất cả lĩnh vực"))
-        provinces = province_choices()
-        provinces[0] = ("", str(_("Tất cả tỉnh, thành phố")))
-        self.fields["field"].choices = fields  # type: ignore[attr-defined]
-        self.fields["province"].choices = provinces  # type: ignore[attr-defined]
+        options = _published_filter_options.get(get_language())
+        for name in ("agency", "field", "province"):
+            # An OptionList is kept as it is by the field and its widget: no copy per request.
+            self.fields[name].choices = options[name]  # type: ignore[attr-defined]
+
+
+def _load_published_filter_options(_language: Hashable) -> dict[str, OptionList]:
+    agencies = Agency.objects.active().order_by("path").values_list("pk", "path", "name")
+    fields = field_choices()
+    fields[0] = ("", _("Tất cả lĩnh vực"))
+    provinces = province_choices()
+    provinces[0] = ("", str(_("Tất cả tỉnh, thành phố")))
+    return {
+        "agency": OptionList(
+            [("", _("Tất cả cơ quan"))]
+            + [(pk, "— " * (path.count("/") - 1) + name) for pk, path, name in agencies]
+        ),
+        "field": OptionList(fields),
+        "province": OptionList(provinces),
+    }
+
+
+# The public search page offers every active agency, field and province on each request; they
+# change through the admin, whose saves forget them (pakn.cases.apps, pakn.portal.apps; see
+# pakn.core.memo). Keyed by language: the "all" labels are translated.
+_published_filter_options = ProcessMemo(_load_published_filter_options)
 
 
 # --------------------------------------------------------------------------------------------
