@@ -75,11 +75,9 @@ STOPWORDS = frozenset(
     ]
 )
 
-# Tiers of relevance, doubled so that a title holding the words as typed, with their marks,
-# comes first within its tier ("đèn" and "đến" fold alike). A fallback (OR) search adds
-# PER_WORD per matched word (IN_TITLE more when in the title), above any sum of the rest.
-PHRASE_IN_TITLE, WORDS_IN_TITLE, PHRASE_IN_BODY, SPREAD = 6, 4, 2, 0
-AS_TYPED = 1
+# Tiers of relevance. A fallback (OR) search adds PER_WORD per matched word (IN_TITLE more when
+# in the title), more than any sum of the rest, so that more words always rank higher.
+PHRASE_IN_TITLE, WORDS_IN_TITLE, PHRASE_IN_BODY, SPREAD = 3, 2, 1, 0
 IN_TITLE = 2
 PER_WORD = 32
 
@@ -107,27 +105,29 @@ def _has(column: str, words: str) -> Q:
     return Q(**{f"{column}__contains": f" {words} "})
 
 
+def _title_as_typed(q: str) -> Q:
+    """The title holds each word typed with marks as it was typed: "đèn" and "đến" fold alike,
+    and a title saying "đến … Đường" must not rank as a title about "đèn đường"."""
+    as_typed = Q()
+    for word in dict.fromkeys(_WORD.findall(nfc(q).lower())):
+        if fold(word) != word:
+            # SQLite's LIKE ignores case only in ASCII and PostgreSQL's never: both casings.
+            capital = word[:1].upper() + word[1:]
+            as_typed &= Q(public_title__contains=word) | Q(public_title__contains=capital)
+    return as_typed
+
+
 def _tier(phrase: str, required: list[str], q: str) -> Any:
-    all_in_title = Q()
+    as_typed = _title_as_typed(q)
+    all_in_title = as_typed
     for word in required:
         all_in_title &= _has("public_title_search", word)
-    tier = SqlCase(
-        When(_has("public_title_search", phrase), then=Value(PHRASE_IN_TITLE)),
-        When(all_in_title, then=Value(WORDS_IN_TITLE)),
-        When(_has("public_search", phrase), then=Value(PHRASE_IN_BODY)),
-        default=Value(SPREAD),
-        output_field=IntegerField(),
-    )
-    typed = " ".join(_WORD.findall(nfc(q).lower()))
-    if typed == phrase:  # typed without marks: nothing to prefer
-        return tier
-    # SQLite's LIKE ignores case only in ASCII and PostgreSQL's never: try both usual casings.
-    as_typed = Q(public_title__contains=typed) | Q(
-        public_title__contains=typed[:1].upper() + typed[1:]
-    )
-    return tier + SqlCase(
-        When(as_typed, then=Value(AS_TYPED)), default=Value(0), output_field=IntegerField()
-    )
+    whens = [When(_has("public_title_search", phrase) & as_typed, then=Value(PHRASE_IN_TITLE))]
+    if len(required) > 1:
+        whens.append(When(all_in_title, then=Value(WORDS_IN_TITLE)))
+    if " " in phrase:  # a single word is always "in the body": every result holds it
+        whens.append(When(_has("public_search", phrase), then=Value(PHRASE_IN_BODY)))
+    return SqlCase(*whens, default=Value(SPREAD), output_field=IntegerField())
 
 
 def rank_search(cases: Any, *, q: str) -> tuple[Any, bool]:
