@@ -75,9 +75,11 @@ STOPWORDS = frozenset(
     ]
 )
 
-# Tiers of relevance. A fallback (OR) search adds PER_WORD per matched word (IN_TITLE more when
-# in the title), more than any sum of the rest, so that more words always rank higher.
-PHRASE_IN_TITLE, WORDS_IN_TITLE, PHRASE_IN_BODY, SPREAD = 3, 2, 1, 0
+# Tiers of relevance, doubled: within a tier, a title holding one of the words (as typed, when
+# typed with marks) comes first. A fallback (OR) search adds PER_WORD per matched word
+# (IN_TITLE more when in the title), more than any sum of the rest, so more words rank higher.
+PHRASE_IN_TITLE, WORDS_IN_TITLE, PHRASE_IN_BODY, SPREAD = 6, 4, 2, 0
+WORD_IN_TITLE = 1
 IN_TITLE = 2
 PER_WORD = 32
 
@@ -105,29 +107,55 @@ def _has(column: str, words: str) -> Q:
     return Q(**{f"{column}__contains": f" {words} "})
 
 
-def _title_as_typed(q: str) -> Q:
-    """The title holds each word typed with marks as it was typed: "đèn" and "đến" fold alike,
-    and a title saying "đến … Đường" must not rank as a title about "đèn đường"."""
-    as_typed = Q()
-    for word in dict.fromkeys(_WORD.findall(nfc(q).lower())):
+def _typed(q: str) -> dict[str, str]:
+    """Each folded word of ``q`` → the word as typed when it was typed with marks."""
+    typed = {}
+    for word in _WORD.findall(nfc(q).lower()):
         if fold(word) != word:
-            # SQLite's LIKE ignores case only in ASCII and PostgreSQL's never: both casings.
-            capital = word[:1].upper() + word[1:]
-            as_typed &= Q(public_title__contains=word) | Q(public_title__contains=capital)
-    return as_typed
+            typed.setdefault(fold(word), word)
+    return typed
+
+
+def _as_typed(word: str, columns: tuple[str, ...]) -> Q:
+    """One of ``columns`` holds ``word`` with its marks, or without any (a text typed without
+    marks is no false friend): "đèn" and "đến" fold alike, and a text saying "đến … Đường"
+    must not rank as one about "đèn đường". SQLite's LIKE ignores case only in ASCII and
+    PostgreSQL's never, hence both usual casings."""
+    found = Q()
+    for column in columns:
+        for form in (word, fold(word)):
+            for cased in (form, form[:1].upper() + form[1:]):
+                found |= Q(**{f"{column}__contains": cased})
+    return found
 
 
 def _tier(phrase: str, required: list[str], q: str) -> Any:
-    as_typed = _title_as_typed(q)
-    all_in_title = as_typed
+    typed = _typed(q)
+    in_title = Q()
+    in_text = Q()
+    for marked in typed.values():
+        in_title &= _as_typed(marked, ("public_title",))
+        in_text &= _as_typed(marked, ("public_title", "public_body"))
+    all_in_title = in_title
+    any_in_title = Q()
     for word in required:
         all_in_title &= _has("public_title_search", word)
-    whens = [When(_has("public_title_search", phrase) & as_typed, then=Value(PHRASE_IN_TITLE))]
+        word_in_title = _has("public_title_search", word)
+        if word in typed:
+            word_in_title &= _as_typed(typed[word], ("public_title",))
+        any_in_title |= word_in_title
+    whens = [When(_has("public_title_search", phrase) & in_title, then=Value(PHRASE_IN_TITLE))]
     if len(required) > 1:
         whens.append(When(all_in_title, then=Value(WORDS_IN_TITLE)))
     if " " in phrase:  # a single word is always "in the body": every result holds it
-        whens.append(When(_has("public_search", phrase), then=Value(PHRASE_IN_BODY)))
-    return SqlCase(*whens, default=Value(SPREAD), output_field=IntegerField())
+        whens.append(When(_has("public_search", phrase) & in_text, then=Value(PHRASE_IN_BODY)))
+    tier = SqlCase(*whens, default=Value(SPREAD), output_field=IntegerField())
+    if len(required) == 1:  # the title tiers already say whether the title holds it
+        return tier
+    bonus = SqlCase(
+        When(any_in_title, then=Value(WORD_IN_TITLE)), default=Value(0), output_field=IntegerField()
+    )
+    return tier + bonus
 
 
 def rank_search(cases: Any, *, q: str) -> tuple[Any, bool]:
