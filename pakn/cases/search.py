@@ -168,8 +168,8 @@ def rank_search(cases: Any, *, q: str) -> tuple[Any, bool]:
         found = cases.filter(submission__tracking_code=code)
         return found.annotate(search_rank=Value(PHRASE_IN_TITLE)).order_by("-pk"), False
     phrase, required, content = query_terms(q)
-    if not required:
-        return cases, False
+    if not required:  # only punctuation: every case, newest first, still pageable by rank
+        return cases.annotate(search_rank=Value(SPREAD)).order_by("-published_at", "-pk"), False
     every = Q()
     for word in required:
         every &= _has("public_search", word)

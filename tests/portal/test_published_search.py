@@ -195,6 +195,16 @@ def test_api_uses_the_same_ranking_and_pages_through_it(client, corpus):
     assert seen == titles
 
 
+def test_api_pages_a_query_of_punctuation_only_like_the_plain_list(client, corpus):
+    first = client.get("/api/v1/published", {"q": "?!", "limit": 2}).json()
+    second = client.get(
+        "/api/v1/published", {"q": "?!", "limit": 2, "cursor": first["next_cursor"]}
+    ).json()
+    plain = client.get("/api/v1/published", {"limit": 4}).json()
+    titles = [item["public_title"] for item in first["items"] + second["items"]]
+    assert titles == [item["public_title"] for item in plain["items"]]
+
+
 def test_api_rejects_a_bad_ranked_cursor_in_vietnamese(client, corpus):
     response = client.get("/api/v1/published", {"q": "ổ gà", "cursor": "x.abc"})
     assert response.status_code == 422
