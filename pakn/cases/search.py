@@ -109,7 +109,7 @@ def _has(column: str, words: str) -> Q:
 
 def _typed(q: str) -> dict[str, str]:
     """Each folded word of ``q`` → the word as typed when it was typed with marks."""
-    typed = {}
+    typed: dict[str, str] = {}
     for word in _WORD.findall(nfc(q).lower()):
         if fold(word) != word:
             typed.setdefault(fold(word), word)
