@@ -256,6 +256,7 @@ def load(*, n: int, seed: int = 20261201, signatures: bool = True, rebuild: bool
 
     from pakn.cases.log import GENESIS
     from pakn.cases.models import Answer, Case, CaseEvent, Rating
+    from pakn.cases.search import search_key as public_key
     from pakn.core.workdays import to_local_date
     from pakn.intelligence import duplicates as D
     from pakn.intelligence.models import DuplicateSignature, SignatureScope
@@ -457,7 +458,8 @@ def load(*, n: int, seed: int = 20261201, signatures: bool = True, rebuild: bool
                 ),
                 "public_title": title[:250] if public else "",
                 "public_body": body if public else "",
-                "public_search": search_key if public else "",
+                "public_search": public_key(f"{title[:250]} {body}") if public else "",
+                "public_title_search": public_key(title[:250]) if public else "",
                 "log_seq": seq,
                 "log_head": prev,
                 "suggestions": {},

@@ -14,7 +14,7 @@ from pakn.accounts.models import Agency, PartnerKey, PartnerScope
 from pakn.accounts.partner_keys import KeyRefused, partner_key_authenticate
 from pakn.cases import services
 from pakn.cases.models import Answer, AnswerStatus, Case, CaseEvent, Rating, Status
-from pakn.core.text import fold
+from pakn.cases.search import rank_search
 from pakn.core.tracking import format_tracking_code
 from pakn.submissions.models import Channel, Submission
 from pakn.taxonomy.models import Field
@@ -309,8 +309,6 @@ def published_list(request: HttpRequest, filters: Query[PublishedFilters]) -> di
         "submission__province",
         "submission__commune",
     )
-    for word in fold(filters.q).split()[:10]:
-        cases = cases.filter(public_search__contains=word)
     if filters.field is not None:
         cases = cases.filter(Q(submission__field_id=filters.field))
     if filters.kind:
@@ -322,10 +320,35 @@ def published_list(request: HttpRequest, filters: Query[PublishedFilters]) -> di
             to_attr="approved_answers",
         )
     )
-    rows, next_cursor = cursors.page(
-        cases, field="published_at", cursor=filters.cursor, limit=filters.limit
-    )
+    if filters.q.strip():
+        ranked, _fallback = rank_search(cases, q=filters.q)
+        rows, next_cursor = _ranked_page(ranked, cursor=filters.cursor, limit=filters.limit)
+    else:
+        rows, next_cursor = cursors.page(
+            cases, field="published_at", cursor=filters.cursor, limit=filters.limit
+        )
     return {"items": [_published(case) for case in rows], "next_cursor": next_cursor}
+
+
+def _ranked_page(ranked: Any, *, cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
+    """A keyset page of a ranked search: the cursor is "<rank>.<published_at, pk cursor>", so
+    the next page continues after the last row in (rank, published_at, pk) order."""
+    if cursor:
+        rank_text, _dot, rest = cursor.partition(".")
+        if not rank_text.isdigit() or not rest:
+            raise invalid({"cursor": "Con trỏ trang không hợp lệ."})
+        rank = int(rank_text)
+        moment, pk = cursors.decode(rest)
+        ranked = ranked.filter(
+            Q(search_rank__lt=rank)
+            | Q(search_rank=rank, published_at__lt=moment)
+            | Q(search_rank=rank, published_at=moment, pk__lt=pk)
+        )
+    rows = list(ranked[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], f"{last.search_rank}.{cursors.encode(last.published_at, last.pk)}"
 
 
 def _published(case: Case) -> dict[str, Any]:

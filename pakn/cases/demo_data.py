@@ -201,6 +201,11 @@ TEMPLATES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "giao-duc": [
         (
+            "recommendation",
+            "Kiến nghị công khai mức học phí năm học mới",
+            "Phụ huynh ở {place} chưa được thông báo mức học phí năm học mới nhưng nhà trường đã yêu cầu đóng học phí cả năm một lần. Kiến nghị công khai mức học phí và cho đóng theo học kỳ.",
+        ),
+        (
             "report",
             "Trường thu thêm các khoản ngoài quy định",
             "Trường tiểu học ở {place} thu các khoản quỹ lớp, tiền điều hòa, tiền photo tài liệu đầu năm học, tổng gần 2 triệu đồng mỗi học sinh. Đề nghị làm rõ các khoản thu.",

@@ -152,6 +152,8 @@ class Case(models.Model):
     public_title = models.CharField(_("tiêu đề công khai"), max_length=250, blank=True)
     public_body = models.TextField(_("nội dung công khai"), blank=True)
     public_search = models.TextField(editable=False, blank=True)
+    # The title's own key, so that search can rank a match in the title above one in the body.
+    public_title_search = models.TextField(editable=False, blank=True)
     # Claims for periodic jobs: a conditional UPDATE on these makes a reminder or an escalation
     # happen once even when two schedulers overlap.
     due_soon_notified_for = models.DateTimeField(null=True, blank=True, editable=False)

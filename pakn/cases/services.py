@@ -31,7 +31,6 @@ from pakn.core.inserts import insert
 from pakn.core.memo import ProcessMemo
 from pakn.core.phones import normalize_phone
 from pakn.core.redact import redact_personal_data
-from pakn.core.text import fold
 from pakn.core.tracking import (
     format_tracking_code,
     generate_access_token,
@@ -60,6 +59,7 @@ from .models import (
     Urgency,
 )
 from .rules import allowed_from, can_act
+from .search import search_key
 
 # Where the person consents themselves (or the intermediary records it). Open311 partners and
 # federated peers take consent in their own systems, as the national rules ask of them.
@@ -757,7 +757,8 @@ def case_apply_remote_update(
             submission = case.submission
             case.public_title = redact_personal_data(submission.title.strip())[:250]
             case.public_body = redact_personal_data(submission.body.strip())
-            case.public_search = fold(f"{case.public_title} {case.public_body}")
+            case.public_search = search_key(f"{case.public_title} {case.public_body}")
+            case.public_title_search = search_key(case.public_title)
             case.published_at = timezone.now()
             _move(
                 case,
@@ -767,7 +768,13 @@ def case_apply_remote_update(
                 action="remote_publish",
                 to_status=Status.PUBLISHED,
                 data={**info, "source": source.code},
-                extra_fields=["public_title", "public_body", "public_search", "published_at"],
+                extra_fields=[
+                    "public_title",
+                    "public_body",
+                    "public_search",
+                    "public_title_search",
+                    "published_at",
+                ],
             )
             _notify_submitter(case, "published")
             moved = True
@@ -1220,14 +1227,21 @@ def case_publish(*, case: Case, actor: User, public_title: str = "", public_body
         submission = case.submission
         case.public_title = redact_personal_data((public_title or submission.title).strip())[:250]
         case.public_body = redact_personal_data((public_body or submission.body).strip())
-        case.public_search = fold(f"{case.public_title} {case.public_body}")
+        case.public_search = search_key(f"{case.public_title} {case.public_body}")
+        case.public_title_search = search_key(case.public_title)
         case.published_at = timezone.now()
         _move(
             case,
             actor=actor,
             action="publish",
             to_status=Status.PUBLISHED,
-            extra_fields=["public_title", "public_body", "public_search", "published_at"],
+            extra_fields=[
+                "public_title",
+                "public_body",
+                "public_search",
+                "public_title_search",
+                "published_at",
+            ],
         )
         _notify_submitter(case, "published")
     return case

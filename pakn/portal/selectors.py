@@ -6,11 +6,12 @@ import math
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
 from django.urls import reverse
 
 from pakn.accounts.models import Agency
 from pakn.cases.models import Case, Status
+from pakn.cases.search import STOPWORDS, rank_search
 from pakn.core.text import fold
 
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED)
@@ -53,9 +54,10 @@ def search_published(
     since: date | None = None,
     until: date | None = None,
 ) -> Any:
+    """Published cases matching the filters; with ``q``, ranked by ``rank_search`` (best
+    first, a tracking code finds its case). When no case held every word,
+    each row carries ``search_fallback=True`` so the page can say the results are approximate."""
     cases = published_cases()
-    for word in fold(q).split()[:10]:
-        cases = cases.filter(public_search__contains=word)
     if field_id is not None:
         cases = cases.filter(
             Q(submission__field_id=field_id) | Q(submission__field__parent_id=field_id)
@@ -71,7 +73,10 @@ def search_published(
         cases = cases.filter(published_at__date__gte=since)
     if until is not None:
         cases = cases.filter(published_at__date__lte=until)
-    return cases
+    if not q.strip():
+        return cases
+    cases, fallback = rank_search(cases, q=q)
+    return cases.annotate(search_fallback=Value(fallback)) if fallback else cases
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,59 +170,6 @@ def headline_figures() -> dict[str, int]:
         published=Count("pk", filter=Q(status__in=PUBLIC_STATUSES, published_at__isnull=False)),
     )
     return {key: int(value or 0) for key, value in figures.items()}
-
-
-# Words too common in submissions to tell two issues apart (already folded).
-STOPWORDS = frozenset(
-    [
-        "anh",
-        "bi",
-        "cac",
-        "cho",
-        "chua",
-        "co",
-        "cua",
-        "da",
-        "dang",
-        "de",
-        "den",
-        "duoc",
-        "gi",
-        "hay",
-        "khi",
-        "khong",
-        "la",
-        "lai",
-        "lam",
-        "len",
-        "mot",
-        "nay",
-        "nen",
-        "nguoi",
-        "nhieu",
-        "nhu",
-        "nhung",
-        "o",
-        "ra",
-        "rat",
-        "roi",
-        "sau",
-        "se",
-        "tai",
-        "thi",
-        "toi",
-        "trong",
-        "tren",
-        "tu",
-        "va",
-        "ve",
-        "voi",
-        "xin",
-        "kien",
-        "nghi",
-        "phan",
-    ]
-)
 
 
 def similar_published(text: str, *, limit: int = 5) -> list[Any]:
