@@ -25,6 +25,7 @@ PUBLIC_FIELDS = (
     "submission__kind",
     "submission__field",
     "submission__field__name",
+    "submission__field__name_en",
     "submission__province",
     "submission__province__name",
     "submission__commune",
