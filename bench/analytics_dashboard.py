@@ -172,7 +172,7 @@ def main() -> None:
         "refresh_1000_cases_ms": round(refresh_ms, 1),
     }
     if path is not None and not args.keep:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".writers"):  # .writers: pakn.core.sqlite3 lock
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         if not args.db:
             path.parent.rmdir()
