@@ -612,6 +612,51 @@ def case_merge(*, case: Case, actor: User, into: Case, reason: str = "") -> Case
     return case
 
 
+def _reassign(
+    case: Case,
+    *,
+    to_agency: Agency,
+    actor: User | None,
+    action: str,
+    reason: str,
+    data: dict[str, Any],
+) -> None:
+    """Hand a locked case to another agency as a new arrival there: its clock starts now under
+    that agency's policy, extension and escalation start over; logged, submitter and the new
+    intake told."""
+    now = timezone.now()
+    case.agency = to_agency
+    case.assignee = None
+    case.received_at = now
+    case.extended_at = None
+    case.extension_reason = ""
+    case.progress_due_at = None
+    case.escalation_level = 0
+    policy = deadlines.policy_for_case(case)
+    case.screening_due_at, case.due_at = deadlines.initial_deadlines(now, policy)
+    _move(
+        case,
+        actor=actor,
+        action=action,
+        to_status=Status.SUBMITTED,
+        reason=reason,
+        data=data,
+        extra_fields=[
+            "agency",
+            "assignee",
+            "received_at",
+            "screening_due_at",
+            "due_at",
+            "extended_at",
+            "extension_reason",
+            "progress_due_at",
+            "escalation_level",
+        ],
+    )
+    _notify_submitter(case, "transferred", reason=reason)
+    _notify_agency(case, "case_received", (Role.INTAKE,))
+
+
 def case_transfer(*, case: Case, actor: User, to_agency: Agency, reason: str) -> Case:
     """Send to the competent agency; its clock starts now and the submitter is told."""
     reason = _require_reason(reason)
@@ -626,38 +671,14 @@ def case_transfer(*, case: Case, actor: User, to_agency: Agency, reason: str) ->
             raise ValidationFailed(
                 _("Hồ sơ đang ở chính cơ quan này."), fields={"to_agency": _("Chọn cơ quan khác.")}
             )
-        from_agency = case.agency
-        now = timezone.now()
-        case.agency = to_agency
-        case.assignee = None
-        case.received_at = now
-        case.extended_at = None
-        case.extension_reason = ""
-        case.progress_due_at = None
-        case.escalation_level = 0
-        policy = deadlines.policy_for_case(case)
-        case.screening_due_at, case.due_at = deadlines.initial_deadlines(now, policy)
-        _move(
+        _reassign(
             case,
+            to_agency=to_agency,
             actor=actor,
             action="transfer",
-            to_status=Status.SUBMITTED,
             reason=reason,
-            data={"from_agency": from_agency.code, "to_agency": to_agency.code},
-            extra_fields=[
-                "agency",
-                "assignee",
-                "received_at",
-                "screening_due_at",
-                "due_at",
-                "extended_at",
-                "extension_reason",
-                "progress_due_at",
-                "escalation_level",
-            ],
+            data={"from_agency": case.agency.code, "to_agency": to_agency.code},
         )
-        _notify_submitter(case, "transferred", reason=reason)
-        _notify_agency(case, "case_received", (Role.INTAKE,))
     return case
 
 
@@ -1493,44 +1514,20 @@ def case_auto_route(
             or case.events.filter(action="auto_route").exists()
         ):
             return False
-        from_agency = case.agency
-        now = timezone.now()
-        case.agency = to_agency
-        case.assignee = None
-        case.received_at = now
-        case.extended_at = None
-        case.extension_reason = ""
-        case.progress_due_at = None
-        case.escalation_level = 0
-        policy = deadlines.policy_for_case(case)
-        case.screening_due_at, case.due_at = deadlines.initial_deadlines(now, policy)
         reason = "Hệ thống tự động chuyển đến cơ quan có thẩm quyền theo gợi ý của AI."
-        _move(
+        _reassign(
             case,
+            to_agency=to_agency,
             actor=None,
             action="auto_route",
-            to_status=Status.SUBMITTED,
             reason=reason,
             data={
-                "from_agency": from_agency.code,
+                "from_agency": case.agency.code,
                 "to_agency": to_agency.code,
                 "confidence": round(confidence, 4),
                 "model_version": model_version,
             },
-            extra_fields=[
-                "agency",
-                "assignee",
-                "received_at",
-                "screening_due_at",
-                "due_at",
-                "extended_at",
-                "extension_reason",
-                "progress_due_at",
-                "escalation_level",
-            ],
         )
-        _notify_submitter(case, "transferred", reason=reason)
-        _notify_agency(case, "case_received", (Role.INTAKE,))
     return True
 
 
