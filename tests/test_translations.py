@@ -13,8 +13,9 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The project's own catalogues (not those of installed packages, nor of bench venvs under var/).
 CATALOGS = sorted(
-    p for p in ROOT.glob("**/locale/en/LC_MESSAGES/django.po") if ".venv" not in p.parts
+    [ROOT / "locale/en/LC_MESSAGES/django.po", *ROOT.glob("pakn/*/locale/en/LC_MESSAGES/django.po")]
 )
 
 
