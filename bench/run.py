@@ -66,7 +66,7 @@ def main() -> None:
             continue
         results[name] = run(
             path,
-            ["--quick"] if args.quick else full_args,
+            [*full_args, "--quick"] if args.quick else full_args,
             timeout=1200 if args.quick else full_timeout,
         )
     out_dir = HERE / "results"
