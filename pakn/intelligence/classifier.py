@@ -16,8 +16,10 @@ How it works (a small stacked ensemble of linear models, CPU only, offline):
    - a linear SVM on words and character n-grams of the diacritic-free text, so that citizens who
      type without diacritics are still understood;
    - Complement Naive Bayes on words, which is strong on short texts and small classes.
-3. A multinomial logistic regression learns how to combine their scores from out-of-fold
-   predictions on the training set. Its output is the calibrated probability used for top-3
+   The two first also read the tone lexicon's counts (``lexicon.tone_features``: insults,
+   calls for punishment, contempt, profanity), which pool words each too rare to learn alone.
+3. A multinomial logistic regression learns how to combine their scores, and the tone counts,
+   from out-of-fold predictions on the training set. Its output is the calibrated probability used for top-3
    suggestions and for routing thresholds.
 4. ``predict`` adds per-class offsets to the log-probabilities, chosen by cross-validation on the
    training set to maximise macro-F1, so that rare classes are not drowned by frequent ones
@@ -47,6 +49,7 @@ from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
+from pakn.intelligence.lexicon import tone_features
 from pakn.intelligence.text import normalize, segment_lexicon, strip_diacritics
 
 __all__ = [
@@ -60,7 +63,7 @@ __all__ = [
 ]
 
 # Bump when the features or the model change in a way that makes saved models unusable.
-MODEL_VERSION = "pakn-textclf-1"
+MODEL_VERSION = "pakn-textclf-2"
 
 _WORD_PATTERN = r"(?u)\b\w+\b"
 _SENTENCE_END = re.compile(r"[.!?]+")
@@ -89,7 +92,7 @@ def _text_stats(raw: str, normalized: str) -> list[float]:
 class _Views:
     """The three forms of each text that the base models read."""
 
-    __slots__ = ("folded", "normalized", "raw", "segmented")
+    __slots__ = ("folded", "normalized", "raw", "segmented", "tone")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.raw = [t or "" for t in texts]
@@ -98,6 +101,7 @@ class _Views:
         self.normalized = [normalize(t, numbers=False) for t in self.raw]
         self.segmented = [segment_lexicon(t) for t in self.normalized]
         self.folded = [strip_diacritics(t) for t in self.normalized]
+        self.tone = tone_features(self.normalized)
 
 
 class _CharTfidf(TfidfVectorizer):
@@ -239,6 +243,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         matrices["stats"] = sp.csr_matrix(
             self.stats_scaler_.fit_transform(self._stats(views)).astype(np.float32)
         )
+        matrices["tone"] = sp.csr_matrix(views.tone)
         return self._assemble(matrices)
 
     def _transform_features(self, views: _Views) -> dict[str, sp.csr_matrix]:
@@ -250,6 +255,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         matrices["stats"] = sp.csr_matrix(
             self.stats_scaler_.transform(self._stats(views)).astype(np.float32)
         )
+        matrices["tone"] = sp.csr_matrix(views.tone)
         return self._assemble(matrices)
 
     @staticmethod
@@ -271,11 +277,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     @staticmethod
     def _assemble(m: dict[str, sp.csr_matrix]) -> dict[str, sp.csr_matrix]:
-        # The statistics are dense and few; a small weight keeps them from dominating the words.
-        stats_weight = 0.3
+        # The statistics and tone counts are dense and few; a small weight keeps them from
+        # dominating the words.
+        weight = 0.3
         return {
-            "words": sp.hstack([m["syllables"], m["words"], m["stats"] * stats_weight]).tocsr(),
-            "chars": m["chars"],
+            "words": sp.hstack(
+                [m["syllables"], m["words"], m["stats"] * weight, m["tone"] * weight]
+            ).tocsr(),
+            "chars": sp.hstack([m["chars"], m["tone"] * weight]).tocsr(),
             "folded": sp.hstack([m["folded_words"], m["folded_chars"]]).tocsr(),
             "counts": sp.hstack([m["syllables"], m["words"]]).tocsr(),
         }
@@ -284,7 +293,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def _base_models(self) -> list[tuple[str, Any]]:
         def svm() -> LinearSVC:
-            return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
+            # Unweighted: the decision offsets below handle rare classes, and balanced weights
+            # made the scores worse to combine (cross-validated on toxic comments).
+            return LinearSVC(C=self.C, random_state=self.random_state)
 
         return [
             ("words", svm()),
@@ -308,7 +319,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.label_encoder_.classes_
         if len(self.classes_) < 2:
             raise ValueError("A classifier needs at least two distinct labels.")
-        features = self._fit_features(_Views(texts))
+        views = _Views(texts)
+        features = self._fit_features(views)
 
         smallest_class = int(np.bincount(y).min())
         folds = (
@@ -336,7 +348,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 out_of_fold.append(self._scores(model, x))
             self.base_models_.append((name, model))
 
-        stacked = np.hstack(out_of_fold)
+        stacked = np.hstack([*out_of_fold, views.tone])
         self.combiner_ = LogisticRegression(C=1.0, max_iter=2000)
         self.combiner_.fit(stacked, y)
 
@@ -350,8 +362,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _stacked(self, texts: Sequence[str]) -> np.ndarray:
-        features = self._transform_features(_Views(texts))
-        return np.hstack([self._scores(m, features[name]) for name, m in self.base_models_])
+        views = _Views(texts)
+        features = self._transform_features(views)
+        scores = [self._scores(m, features[name]) for name, m in self.base_models_]
+        return np.hstack([*scores, views.tone])
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated class probabilities, columns in the order of ``classes_``."""

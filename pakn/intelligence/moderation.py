@@ -25,6 +25,7 @@ from typing import Any
 
 from pakn.core.redaction import find_personal_data
 from pakn.core.text import strip_diacritics
+from pakn.intelligence.lexicon import Entry, PhraseIndex
 from pakn.intelligence.text import normalize_tones
 
 __all__ = [
@@ -123,70 +124,12 @@ class Flag:
         return {"label": self.label, "score": round(self.score, 3), "terms": self.terms}
 
 
-def _has_marks(word: str) -> bool:
-    return strip_diacritics(word) != word
+_INDEX = PhraseIndex(LEXICON)
 
 
-@dataclass(frozen=True)
-class _Entry:
-    label: str
-    term: str
-    words: tuple[str, ...]
-    folded: tuple[str, ...]
-    weight: float
-
-
-def _build_index() -> dict[str, list[_Entry]]:
-    index: dict[str, list[_Entry]] = {}
-    for label, terms in LEXICON.items():
-        for term, weight in terms.items():
-            words = tuple(_WORD.findall(normalize_tones(term.lower())))
-            folded = tuple(strip_diacritics(w) for w in words)
-            index.setdefault(folded[0], []).append(_Entry(label, term, words, folded, weight))
-    return index
-
-
-_INDEX = _build_index()
-
-
-def _word_matches(text_word: str, folded_text_word: str, term_word: str, folded_term: str) -> bool:
-    """An accented word matches only itself; a word typed without marks matches any accent."""
-    if text_word == term_word:
-        return True
-    return not _has_marks(text_word) and folded_text_word == folded_term
-
-
-# Below this share of words with diacritics a text counts as typed without them.
-MARKED_TEXT_SHARE = 0.2
-# Folded, these short words are everyday Vietnamese ("di động", "Nguyễn Du", "đi"): in a text
-# typed with diacritics an unmarked one is that other word, not a swear word without its marks.
-SHORT_TERM = 3
-
-
-def lexicon_hits(text: str) -> dict[str, list[_Entry]]:
-    words = _WORD.findall(normalize_tones(unicodedata.normalize("NFC", text).lower()))
-    folded = [strip_diacritics(w) for w in words]
-    marked = sum(1 for w, f in zip(words, folded, strict=True) if w != f)
-    typed_with_marks = bool(words) and marked / len(words) >= MARKED_TEXT_SHARE
-    hits: dict[str, dict[str, _Entry]] = {}
-    for i, key in enumerate(folded):
-        for entry in _INDEX.get(key, ()):
-            n = len(entry.words)
-            if i + n > len(words):
-                continue
-            if (
-                n == 1
-                and typed_with_marks
-                and len(entry.folded[0]) <= SHORT_TERM
-                and words[i] != entry.words[0]
-            ):
-                continue
-            if all(
-                _word_matches(words[i + j], folded[i + j], entry.words[j], entry.folded[j])
-                for j in range(n)
-            ):
-                hits.setdefault(entry.label, {})[entry.term] = entry
-    return {label: list(entries.values()) for label, entries in hits.items()}
+def lexicon_hits(text: str) -> dict[str, list[Entry]]:
+    """The distinct lexicon terms found in ``text``, by label (see :mod:`.lexicon` for how)."""
+    return _INDEX.hits(text)
 
 
 def _combine(weights: Iterable[float]) -> float:
