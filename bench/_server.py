@@ -20,6 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 GRANIAN = str(Path(PY).with_name("granian"))
+WORKER_NICE = 10
 
 
 def fresh_postgres(url: str) -> None:
@@ -89,7 +90,12 @@ class Server:
             )
         )
         self.procs.append(
-            subprocess.Popen([PY, "manage.py", "db_worker", "--interval", "0.5"], **quiet)
+            # At a lower CPU priority, as deployed (deploy/systemd, Procfile, bin/run-all): when
+            # web and worker share cores, requests go first and the worker drains the backlog.
+            subprocess.Popen(
+                ["nice", "-n", str(WORKER_NICE), PY, "manage.py", "db_worker", "--interval", "0.5"],
+                **quiet,
+            )
         )  # type: ignore[arg-type]
         deadline = time.time() + 60
         while time.time() < deadline:

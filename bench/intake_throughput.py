@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,6 +24,22 @@ def submission(n: int) -> dict[str, object]:
         "submitter": {"name": "Nguyễn Văn An", "phone": "0912345678"},
         "consent": True,
     }
+
+
+PENDING_STEPS = (
+    "from pakn.ops.models import Step; "
+    "print(Step.objects.exclude(status__in=['done', 'failed']).count())"
+)
+
+
+def drain_seconds(server: Server, timeout: float = 600) -> float | None:
+    """Seconds until no step is left to run (None if the worker did not finish in time)."""
+    started = time.time()
+    while time.time() - started < timeout:
+        if int(server.manage("shell", "-c", PENDING_STEPS).strip() or 0) == 0:
+            return round(time.time() - started, 1)
+        time.sleep(0.5)
+    return None
 
 
 def main() -> None:
@@ -67,6 +84,7 @@ def main() -> None:
                 concurrency=args.concurrency,
                 headers_for=lambda n: {"Idempotency-Key": f"bench-{n}"},
             )
+            drain = drain_seconds(server)
     print(
         json.dumps(
             {
@@ -78,6 +96,9 @@ def main() -> None:
                 "intake_to_bare_ratio": round(intake["rps"] / bare["rps"], 3)
                 if bare["rps"]
                 else 0.0,
+                # How long after the load the worker needed to finish every side effect
+                # (messages, duplicates, moderation) of the submissions acknowledged during it.
+                "worker_drain_seconds": drain,
                 "concurrency": args.concurrency,
                 "seconds": seconds,
                 "database": "postgresql" if database.startswith("postgres") else "sqlite",

@@ -71,6 +71,16 @@ def main() -> None:
         )
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
+    latest = out_dir / "latest.json"
+    if args.only and latest.exists():
+        # Re-running some benchmarks keeps the figures of the others from the last run.
+        previous = json.loads(latest.read_text())
+        if previous.get("quick") == args.quick:
+            for name, figures in results.items():
+                if name in args.only:
+                    previous[name] = figures
+                    previous[f"{name}_measured_at"] = results["started_at"]
+            results = previous
     (out_dir / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"{'benchmark':<12} {'figure':<28} value")
     for name, figures in results.items():
