@@ -67,7 +67,7 @@ bench-quick: install-test
 # Refresh the English catalogs after changing strings, translate the new entries, then compile.
 messages: install
 	$(PY) manage.py makemessages -l en --no-location --no-obsolete -i ".venv/*" -i "tests/*" -i "bench/*" -i "var/*"
-	$(PY) manage.py compilemessages -l en -i .venv
+	$(PY) manage.py compilemessages -l en -i .venv -i var
 
 clean:
 	rm -rf $(VENV) var/static

@@ -11,12 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pakn.accounts.models import User
 from pakn.cases.models import Case, Rating, Status
+from pakn.cases.search import RANK_WINDOW
 from pakn.cases.services import (
     IntakeData,
     find_case_for_submitter,
@@ -681,7 +683,14 @@ def published_list(request: HttpRequest) -> HttpResponse:
     if view == "map":
         context["map_url"] = f"{reverse('portal:published_map')}?{query.urlencode()}"
     else:
-        context["page"] = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+        # A search ranks only the newest RANK_WINDOW matches: say so when there were more.
+        context["rank_window"] = (
+            number_format(RANK_WINDOW, force_grouping=True)
+            if data.get("q") and page.paginator.count >= RANK_WINDOW
+            else None
+        )
     return render(request, "portal/published_list.html", context)
 
 

@@ -226,3 +226,28 @@ def test_migration_rekeys_cases_published_before_it(corpus):
     case.refresh_from_db()
     assert case.public_title_search == search_key(case.public_title)
     assert case.public_search == search_key(f"{case.public_title} {case.public_body}")
+
+
+WINDOW_NOTICE = "câu trả lời mới nhất có các từ này"
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, corpus, monkeypatch):
+    from pakn.cases import search
+    from pakn.portal import views
+
+    everything, html = _page(client, "ổ gà")
+    assert len(everything) >= 4 and WINDOW_NOTICE not in html
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    monkeypatch.setattr(views, "RANK_WINDOW", 2)
+    titles, html = _page(client, "ổ gà")
+    # The two most recently published of the matches, still in rank order; the older ones,
+    # however well they would rank, wait for more words or filters.
+    newest = sorted(
+        (c for c in corpus.cases.values() if escape(c.public_title) in everything),
+        key=lambda c: (c.published_at, c.pk),
+    )[-2:]
+    assert sorted(titles) == sorted(escape(c.public_title) for c in newest)
+    assert titles == [t for t in everything if t in titles]
+    assert WINDOW_NOTICE in html
+    api = client.get("/api/v1/published", {"q": "ổ gà"}).json()["items"]
+    assert [escape(item["public_title"]) for item in api] == titles
