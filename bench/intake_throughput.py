@@ -36,7 +36,8 @@ def drain_seconds(server: Server, timeout: float = 600) -> float | None:
     """Seconds until no step is left to run (None if the worker did not finish in time)."""
     started = time.time()
     while time.time() - started < timeout:
-        if int(server.manage("shell", "-c", PENDING_STEPS).strip() or 0) == 0:
+        out = server.manage("shell", "--no-imports", "-c", PENDING_STEPS).split()
+        if int(out[-1] if out else 0) == 0:
             return round(time.time() - started, 1)
         time.sleep(0.5)
     return None
