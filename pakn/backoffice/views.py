@@ -26,7 +26,7 @@ from pakn.cases.models import AnswerAttachment, Case, CoordinationRequest, Outco
 from pakn.cases.publication import public_answer, redacted_kinds_label
 from pakn.cases.rules import allowed_from, available_actions, can_act
 from pakn.core.errors import DomainError, IllegalTransition, PermissionDenied, ValidationFailed
-from pakn.core.paging import CappedPaginator
+from pakn.core.paging import SEARCH_COUNT_CAP, CappedPaginator
 from pakn.core.redact import redact_personal_data
 from pakn.core.tracking import format_tracking_code
 from pakn.federation import selectors as federation_selectors
@@ -137,7 +137,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     cases = selectors.apply_filters(selectors.queue_cases(scope, queue, now), filters, now)
-    paginator = CappedPaginator(selectors.inbox_rows(cases), form.page_size())
+    paginator = CappedPaginator(
+        selectors.inbox_rows(cases),
+        form.page_size(),
+        cap=SEARCH_COUNT_CAP if filters.q else None,
+    )
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         {

@@ -14,35 +14,47 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 COUNT_CAP = 10_000
+# A text search reads every row holding a common word before it can count them (the word is
+# not in any index order); a lower cap keeps that bounded, and nobody pages through more.
+SEARCH_COUNT_CAP = 1_000
 
 
-def capped(rows: QuerySet[Any]) -> QuerySet[Any]:
-    """The rows a capped count looks at: at most COUNT_CAP + 1 of them."""
-    return rows.order_by().values("pk")[: COUNT_CAP + 1]
+def capped(rows: QuerySet[Any], cap: int | None = None) -> QuerySet[Any]:
+    """The rows a capped count looks at: at most ``cap`` (default COUNT_CAP) + 1 of them."""
+    return rows.order_by().values("pk")[: _cap(cap) + 1]
 
 
-def capped_count(rows: QuerySet[Any]) -> int:
-    """Exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP"."""
-    return capped(rows).count()
+def capped_count(rows: QuerySet[Any], cap: int | None = None) -> int:
+    """Exact up to ``cap``; ``cap`` + 1 means "more than ``cap``"."""
+    return capped(rows, cap).count()
 
 
-def count_label(n: int) -> str:
-    if n > COUNT_CAP:
-        return _("hơn %(n)s") % {"n": f"{COUNT_CAP:,}".replace(",", ".")}
+def count_label(n: int, cap: int | None = None) -> str:
+    cap = _cap(cap)
+    if n > cap:
+        return _("hơn %(n)s") % {"n": f"{cap:,}".replace(",", ".")}
     return str(n)
 
 
+def _cap(cap: int | None) -> int:
+    return COUNT_CAP if cap is None else cap  # read at call time: settings and tests may move it
+
+
 class CappedPaginator(Paginator):
-    """A paginator whose count is capped (pages past COUNT_CAP rows are not reachable)."""
+    """A paginator whose count is capped (pages past ``cap`` rows are not reachable)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
 
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list)  # type: ignore[arg-type]
+        return capped_count(self.object_list, self.cap)  # type: ignore[arg-type]
 
     @property
     def is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > _cap(self.cap)
 
     @property
     def count_label(self) -> str:
-        return count_label(self.count)
+        return count_label(self.count, self.cap)

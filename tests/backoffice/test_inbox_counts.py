@@ -55,3 +55,21 @@ def test_queue_counts_are_one_query(world: World) -> None:
         counts = selectors.queue_counts(scope, timezone.now())
     assert len(ctx.captured_queries) == 1
     assert counts["screen"] == 1 and counts["all"] == 1
+
+
+def test_a_text_search_counts_to_the_lower_search_cap(as_user, world: World, monkeypatch) -> None:
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 2)
+    from pakn.backoffice import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    for _ in range(4):
+        world.new_case()
+    client = as_user(world.intake)
+    listed = client.get(reverse("backoffice:inbox"), {"queue": "all"})
+    assert listed.context["page"].paginator.count == 4  # under COUNT_CAP: exact
+    title = world.new_case().submission.title  # every demo case shares words of its title
+    searched = client.get(reverse("backoffice:inbox"), {"queue": "all", "q": title})
+    paginator = searched.context["page"].paginator
+    assert paginator.count == 3 and paginator.is_capped  # SEARCH_COUNT_CAP + 1
+    assert "hơn 2 hồ sơ" in searched.content.decode()
