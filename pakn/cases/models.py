@@ -186,6 +186,9 @@ class Case(models.Model):
             models.Index(fields=["agency", "-received_at"], name="cases_agency_received"),
             models.Index(fields=["assignee", "status"], name="cases_assignee_status"),
             models.Index(fields=["status", "due_at"], name="cases_status_due"),
+            # "Due soon" and "overdue" ask for cases waiting to be screened by their screening
+            # deadline: a range in this index rather than every case waiting to be screened.
+            models.Index(fields=["status", "screening_due_at"], name="cases_status_screening_due"),
             models.Index(fields=["status", "-published_at"], name="cases_status_published"),
             # Lists over a whole subtree (supervisors, superadmins, the API) page newest first:
             # walking this index backwards stops after a page instead of sorting every case.
