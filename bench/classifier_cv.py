@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -27,19 +26,16 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _victsd import TASKS, add_data_dir_argument  # noqa: E402
+
 from pakn.intelligence.classifier import evaluate, load_csv  # noqa: E402
 
-TASKS = ("topic", "toxic", "constructive")
 QUICK_ROWS = 3000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(os.environ.get("PAKN_VICTSD_DIR", ROOT.parent / "shared" / "data" / "victsd")),
-    )
+    add_data_dir_argument(parser)
     parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--shuffles", type=int, default=2)

@@ -14,26 +14,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _victsd import TASKS, add_data_dir_argument  # noqa: E402
+
 from pakn.intelligence.classifier import evaluate, load_csv  # noqa: E402
 
-TASKS = ("topic", "toxic", "constructive")
 QUICK_TRAIN_ROWS = 3000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(os.environ.get("PAKN_VICTSD_DIR", ROOT.parent / "shared" / "data" / "victsd")),
-    )
+    add_data_dir_argument(parser)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     train_path, test_path = args.data_dir / "train.csv", args.data_dir / "test.csv"
