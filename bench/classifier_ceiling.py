@@ -67,7 +67,9 @@ def baseline_scores(train: list[str], labels: np.ndarray, test: list[str]) -> np
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
     x_train = sp.hstack([words.fit_transform(train), chars.fit_transform(train)]).tocsr()
     x_test = sp.hstack([words.transform(test), chars.transform(test)]).tocsr()
-    return np.asarray(LinearSVC(C=0.5, class_weight="balanced").fit(x_train, labels).decision_function(x_test))
+    return np.asarray(
+        LinearSVC(C=0.5, class_weight="balanced").fit(x_train, labels).decision_function(x_test)
+    )
 
 
 def main() -> None:

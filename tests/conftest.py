@@ -18,6 +18,16 @@ def _test_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_again_after_each_test():
+    # LocaleMiddleware activates the request's language on this thread and never resets it: a
+    # test client request in English would leave every later test of the process in English.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _forget_process_memos():
     # A test's rollback deletes rows without signals; the next test must not see them cached.
     from pakn.core.memo import clear_all

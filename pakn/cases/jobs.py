@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from pakn.accounts.models import Role, User
@@ -126,6 +126,63 @@ def escalate_overdue() -> int:
                 case,
                 _officers(case.agency.parent_id or 0, (Role.SUPERVISOR, Role.LEADER)),
                 "escalated",
+                days_overdue=late,
+            )
+            sent += 1
+    return sent
+
+
+@periodic("cases.escalate_screening_overdue", every=timedelta(minutes=15))
+def escalate_screening_overdue() -> int:
+    """A case nobody has screened (accepted, sent on or returned) by its screening deadline.
+
+    Level 1 on the first late run: the agency's intake focal points and leaders (and the
+    assignee, if there is one); level 2 after SUPERVISOR_AFTER_DAYS more working days: the
+    supervisors and leaders of the parent agency. A level holds for the deadline it was reached
+    for: a transfer or a pause that sets a new screening deadline starts again from level 0.
+    """
+    now = timezone.now()
+    sent = 0
+    late_cases = (
+        Case.objects.filter(status=Status.SUBMITTED, screening_due_at__lt=now)
+        .exclude(screening_escalation_level__gte=2, screening_escalated_for=F("screening_due_at"))
+        .select_related("submission", "agency", "assignee")
+        .order_by("screening_due_at")
+    )
+    for case in late_cases.iterator(chunk_size=500):
+        due = case.screening_due_at
+        assert due is not None
+        level = case.screening_escalation_level if case.screening_escalated_for == due else 0
+        late = workdays.working_days_overdue(due, now)
+        target = 2 if late >= SUPERVISOR_AFTER_DAYS and case.agency.parent_id else 1
+        if target <= level:
+            continue
+        claimed = Case.objects.filter(
+            pk=case.pk,
+            status=Status.SUBMITTED,
+            screening_due_at=due,
+            screening_escalation_level=case.screening_escalation_level,
+            screening_escalated_for=case.screening_escalated_for,
+        ).update(screening_escalation_level=target, screening_escalated_for=due)
+        if claimed != 1:
+            continue
+        if level < 1:
+            recipients = [case.assignee] if case.assignee is not None else []
+            recipients += _officers(case.agency_id, (Role.INTAKE, Role.LEADER))
+            _send(
+                case,
+                list(dict.fromkeys(recipients)),
+                "screening_overdue",
+                due_at=due,
+                days_overdue=late,
+            )
+            sent += 1
+        if target == 2:
+            _send(
+                case,
+                _officers(case.agency.parent_id or 0, (Role.SUPERVISOR, Role.LEADER)),
+                "screening_escalated",
+                due_at=due,
                 days_overdue=late,
             )
             sent += 1

@@ -159,6 +159,10 @@ class Case(models.Model):
     due_soon_notified_for = models.DateTimeField(null=True, blank=True, editable=False)
     escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
     escalated_for = models.DateTimeField(null=True, blank=True, editable=False)
+    # The same for the screening deadline; a level counts only for the deadline it was reached
+    # for, so a new screening deadline (transfer, pause) starts again from nothing.
+    screening_escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
+    screening_escalated_for = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when an officer confirmed or corrected kind and field: such cases are training labels.
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

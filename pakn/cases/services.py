@@ -632,6 +632,8 @@ def _reassign(
     case.extension_reason = ""
     case.progress_due_at = None
     case.escalation_level = 0
+    case.screening_escalation_level = 0
+    case.screening_escalated_for = None
     policy = deadlines.policy_for_case(case)
     case.screening_due_at, case.due_at = deadlines.initial_deadlines(now, policy)
     _move(
@@ -651,6 +653,8 @@ def _reassign(
             "extension_reason",
             "progress_due_at",
             "escalation_level",
+            "screening_escalation_level",
+            "screening_escalated_for",
         ],
     )
     _notify_submitter(case, "transferred", reason=reason)

@@ -39,6 +39,8 @@ OFFICER_TEMPLATES = frozenset(
         "due_soon",
         "overdue",
         "escalated",
+        "screening_overdue",
+        "screening_escalated",
         "approval_needed",
         "answer_returned",
         "coordination_requested",
@@ -52,7 +54,9 @@ ACCOUNT_TEMPLATES = frozenset(
     {"account_verify_email", "account_verify_phone", "password_reset", "password_reset_code"}
 )
 # Officers get SMS only when a case needs attention now; everything else waits in the inbox.
-URGENT_OFFICER_TEMPLATES = frozenset({"overdue", "escalated"})
+URGENT_OFFICER_TEMPLATES = frozenset(
+    {"overdue", "escalated", "screening_overdue", "screening_escalated"}
+)
 TEMPLATES = CITIZEN_TEMPLATES | OFFICER_TEMPLATES | ACCOUNT_TEMPLATES
 
 LANGUAGES = ("vi", "en")

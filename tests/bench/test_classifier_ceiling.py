@@ -18,9 +18,7 @@ def test_oracle_finds_the_best_threshold_and_its_share() -> None:
     truth = rng.random(200) < 0.15
     score = truth * 0.8 + rng.random(200)  # a noisy ranking: no threshold is perfect
     best, share = classifier_ceiling.oracle(truth, score)
-    every = {
-        t: f1_score(truth, score >= t, average="macro") for t in np.unique(score)
-    }
+    every = {t: f1_score(truth, score >= t, average="macro") for t in np.unique(score)}
     chosen = max(every, key=every.__getitem__)
     assert best == max(every.values()) < 1.0
     assert share == (score >= chosen).mean()

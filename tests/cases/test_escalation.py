@@ -111,3 +111,61 @@ def test_answered_case_closes_after_dispute_window(world):
     with time_machine.travel(case.dispute_until + timedelta(hours=1)):
         assert jobs.auto_close() == 1
     assert Case.objects.get(pk=case.pk).status == "closed"
+
+
+@pytest.fixture
+def unscreened(world):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=VN), tick=False):
+        return world.new_case()
+
+
+def test_unscreened_case_goes_to_intake_and_leader_then_to_the_parent_once_each(world, unscreened):
+    assert unscreened.status == "submitted" and unscreened.screening_due_at < unscreened.due_at
+    with time_machine.travel(unscreened.screening_due_at - timedelta(minutes=5)):
+        assert jobs.escalate_screening_overdue() == 0  # not late yet
+    with time_machine.travel(unscreened.screening_due_at + timedelta(hours=2)):
+        assert jobs.escalate_screening_overdue() == 1
+        assert jobs.escalate_screening_overdue() == 0  # a second run sends nothing more
+    assert in_app("screening_overdue", world.intake) == 1
+    assert in_app("screening_overdue", world.leader) == 1
+    assert in_app("screening_overdue", world.handler) == 0  # nobody assigned it yet
+    assert in_app("screening_escalated", world.supervisor) == 0
+    note = Notification.objects.get(
+        template="screening_overdue", recipient=world.intake, channel="in_app"
+    )
+    assert "quá hạn tiếp nhận" in note.subject
+    with time_machine.travel(unscreened.screening_due_at + timedelta(days=7)):
+        assert jobs.escalate_screening_overdue() == 1
+        assert jobs.escalate_screening_overdue() == 0
+    assert in_app("screening_escalated", world.supervisor) == 1
+    assert in_app("screening_overdue", world.intake) == 1
+    case = Case.objects.get(pk=unscreened.pk)
+    assert (case.screening_escalation_level, case.screening_escalated_for) == (
+        2,
+        unscreened.screening_due_at,
+    )
+    # Its answer deadline has not passed: the answer-deadline escalation has nothing to say.
+    assert in_app("overdue", world.intake) == 0
+
+
+def test_a_case_screened_in_time_is_never_escalated_for_screening(world, unscreened):
+    with time_machine.travel(unscreened.screening_due_at - timedelta(hours=1)):
+        S.case_accept(case=unscreened, actor=world.intake)
+    with time_machine.travel(unscreened.screening_due_at + timedelta(days=7)):
+        assert jobs.escalate_screening_overdue() == 0
+    assert not Notification.objects.filter(template__startswith="screening_").exists()
+
+
+def test_a_transfer_sets_a_new_screening_deadline_and_escalation_starts_again(world, unscreened):
+    with time_machine.travel(unscreened.screening_due_at + timedelta(hours=2)):
+        assert jobs.escalate_screening_overdue() == 1
+        S.case_transfer(
+            case=unscreened, actor=world.intake, to_agency=world.b, reason="Không thuộc thẩm quyền."
+        )
+    moved = Case.objects.get(pk=unscreened.pk)
+    assert moved.screening_escalation_level == 0
+    assert moved.screening_due_at > unscreened.screening_due_at
+    with time_machine.travel(moved.screening_due_at + timedelta(hours=2)):
+        assert jobs.escalate_screening_overdue() == 1
+    assert in_app("screening_overdue", world.intake_b) == 1
+    assert in_app("screening_overdue", world.intake) == 1  # from the first agency only

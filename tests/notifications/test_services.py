@@ -38,7 +38,9 @@ def test_officer_gets_in_app_and_email_but_no_sms_for_routine_template(make_user
     assert email.subject == "[PAKN K7M3-9XQ2C] Được giao xử lý hồ sơ"
 
 
-@pytest.mark.parametrize("template", ["overdue", "escalated"])
+@pytest.mark.parametrize(
+    "template", ["overdue", "escalated", "screening_overdue", "screening_escalated"]
+)
 def test_officer_gets_sms_for_urgent_templates(make_user: MakeUser, template: str) -> None:
     officer = make_user()
 
