@@ -162,9 +162,13 @@ def run_step(step_id: int) -> str:
         handler = _HANDLERS[record.name]
         if record.name in _OWN_TRANSACTIONS:
             handler(**record.payload)
+            _mark_done(record)
         else:
             with transaction.atomic():
                 handler(**record.payload)
+                # Marked done in the work's own transaction: a crash can no longer leave the
+                # work committed and the step due to run again, and it saves a commit.
+                _mark_done(record)
     except Exception as exc:
         record.last_error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
         if record.attempts >= record.max_attempts:
@@ -179,6 +183,10 @@ def run_step(step_id: int) -> str:
         record.locked_until = None
         record.save(update_fields=["attempts", "status", "run_after", "last_error", "locked_until"])
         return record.status
+    return record.status
+
+
+def _mark_done(record: Step) -> None:
     record.status = StepStatus.DONE
     record.finished_at = timezone.now()
     # Secrets a step needed (an acknowledgment's access token) are not kept once it is done.
@@ -188,7 +196,6 @@ def run_step(step_id: int) -> str:
     record.save(
         update_fields=["attempts", "status", "finished_at", "locked_until", "last_error", "payload"]
     )
-    return record.status
 
 
 def _lease_free(now: Any) -> Any:

@@ -165,3 +165,25 @@ def test_schedule_many_refuses_an_unknown_step():
     with pytest.raises(KeyError):
         steps.schedule_many([("tests.nope", {})])
     assert Step.objects.count() == 0
+
+
+@steps.step("tests.writes")
+def writes(n: int) -> None:
+    steps.schedule("tests.flaky", n=n, fail_times=0)  # any row written by the work
+
+
+def test_the_work_and_its_done_mark_commit_together(monkeypatch):
+    """If the step cannot be marked done, its work is rolled back too and the step is retried,
+    instead of the work being kept and then done a second time."""
+    record = steps.schedule("tests.writes", n=5)
+
+    def lost(_record):
+        raise ConnectionError("mất kết nối khi ghi trạng thái")
+
+    monkeypatch.setattr(steps, "_mark_done", lost)
+    assert steps.run_step(record.pk) == StepStatus.PENDING
+    assert not Step.objects.filter(name="tests.flaky").exists()
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert steps.run_step(record.pk) == StepStatus.DONE
+    assert Step.objects.filter(name="tests.flaky").count() == 1
