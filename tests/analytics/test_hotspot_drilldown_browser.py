@@ -4,7 +4,6 @@ inbox filtered by its bounding box, and the inbox lists exactly the located case
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.analytics.conftest import Data
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.e2e.conftest import CHROMIUM, DESKTOP, browser_page, in_browser_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,57 +28,33 @@ def test_hot_spot_cluster_opens_the_inbox_for_its_area(live_server, data: Data):
     client = Client()
     client.force_login(data.world.supervisor)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    result: dict[str, Any] = {}
+    cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
 
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
+    def run() -> dict[str, Any]:
+        with browser_page(DESKTOP, cookies=cookies, offline=True) as page:
+            page.goto(live_server.url + "/backoffice/analytics/?from=2026-02&to=2026-03")
+            page.wait_for_selector(".an-cluster")
+            # The grid follows the zoom the map settles at; at a coarse one the Thanh Hóa
+            # case shares the cell. Zoom in until the two Lạng Sơn cases have their own.
+            pair = page.locator(".an-cluster", has_text=re.compile(r"^\s*2\s*$"))
+            for _ in range(6):
+                if pair.count():
+                    break
+                page.locator(".leaflet-control-zoom-in").click()
+                page.wait_for_timeout(700)
+            pair.first.click()
+            # Follow the popup's link rather than clicking it: under load the map may still
+            # be animating the zoom, which makes a click on it flaky, not the link wrong.
+            link = page.locator(".leaflet-popup-content a").first
+            href = link.get_attribute("href")
+            assert href is not None and "bbox=" in href
+            page.goto(live_server.url + href)
+            return {
+                "url": page.url,
+                "rows": page.locator("tr.case-row").count(),
+                "notice": page.inner_text("main"),
+            }
 
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-                context.route(
-                    re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda r: r.abort()
-                )
-                context.add_cookies(
-                    [
-                        {
-                            "name": settings.SESSION_COOKIE_NAME,
-                            "value": cookie,
-                            "url": live_server.url,
-                        }
-                    ]
-                )
-                page = context.new_page()
-                page.set_default_timeout(15000)
-                page.goto(live_server.url + "/backoffice/analytics/?from=2026-02&to=2026-03")
-                page.wait_for_selector(".an-cluster")
-                # The grid follows the zoom the map settles at; at a coarse one the Thanh Hóa
-                # case shares the cell. Zoom in until the two Lạng Sơn cases have their own.
-                pair = page.locator(".an-cluster", has_text=re.compile(r"^\s*2\s*$"))
-                for _ in range(6):
-                    if pair.count():
-                        break
-                    page.locator(".leaflet-control-zoom-in").click()
-                    page.wait_for_timeout(700)
-                pair.first.click()
-                # Follow the popup's link rather than clicking it: under load the map may still
-                # be animating the zoom, which makes a click on it flaky, not the link wrong.
-                link = page.locator(".leaflet-popup-content a").first
-                href = link.get_attribute("href")
-                assert href is not None and "bbox=" in href
-                page.goto(live_server.url + href)
-                result["url"] = page.url
-                result["rows"] = page.locator("tr.case-row").count()
-                result["notice"] = page.inner_text("main")
-                browser.close()
-        except Exception as exc:  # reported to the test thread
-            result["error"] = exc
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=90)
-    if "error" in result:
-        raise result["error"]
+    result = in_browser_thread(run, timeout=90)
     assert "Chỉ các hồ sơ có vị trí trong vùng" in result["notice"]
     assert result["rows"] == 2  # the two Lạng Sơn cases of the fixture, nothing else

@@ -6,7 +6,6 @@ sync instance (the e2e package's session browser, in the same worker) already ru
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.analytics.conftest import Data
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREENSHOTS
+from tests.e2e.conftest import CHROMIUM, DESKTOP, browser_page, in_browser_thread, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,36 +25,16 @@ def _local_cache(settings):
 
 
 def _shoot(url: str, name: str, *, wait_for: str, cookies: list[dict[str, str]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
+    def run() -> dict[str, Any]:
+        with browser_page(DESKTOP, cookies=cookies) as page:
+            page.goto(url)
+            page.wait_for_selector(wait_for)
+            return {
+                "received": page.locator("[data-figure=received]").all_inner_texts(),
+                "path": screenshot(page, name),
+            }
 
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-                if cookies:
-                    context.add_cookies(cookies)
-                page = context.new_page()
-                page.set_default_timeout(15000)
-                page.goto(url)
-                page.wait_for_selector(wait_for)
-                result["received"] = page.locator("[data-figure=received]").all_inner_texts()
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                path = SCREENSHOTS / f"{name}-{DESKTOP['width']}.png"
-                page.screenshot(path=str(path), full_page=True)
-                result["path"] = path
-                browser.close()
-        except Exception as exc:  # reported to the test thread
-            result["error"] = exc
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=90)
-    if "error" in result:
-        raise result["error"]
-    return result
+    return in_browser_thread(run, timeout=90)
 
 
 @pytest.fixture

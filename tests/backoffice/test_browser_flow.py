@@ -5,7 +5,6 @@ thread of its own (Playwright's sync API cannot share the test's thread)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,14 @@ import pytest
 
 from pakn.cases import services
 from pakn.cases.models import Case, Status
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREENSHOTS
+from tests.e2e.conftest import (
+    CHROMIUM,
+    DESKTOP,
+    SCREENSHOTS,
+    browser_page,
+    in_browser_thread,
+    log_in,
+)
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,32 +33,14 @@ def _shared_cache(settings):
 
 def as_officer(base: str, username: str, steps: Callable[[Any], None]) -> None:
     """Log in as ``username`` in a fresh browser and run ``steps(page)`` in the browser thread."""
-    errors: list[BaseException] = []
 
     def run() -> None:
-        from playwright.sync_api import sync_playwright
+        with browser_page(DESKTOP) as page:
+            page.on("dialog", lambda dialog: dialog.accept())
+            log_in(page, base, username, PASSWORD)
+            steps(page)
 
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_context(viewport=DESKTOP, locale="vi-VN").new_page()
-                page.set_default_timeout(15000)
-                page.on("dialog", lambda dialog: dialog.accept())
-                page.goto(base + "/backoffice/login/")
-                page.fill('[name="username"]', username)
-                page.fill('[name="password"]', PASSWORD)
-                page.click('form[action$="/backoffice/login/"] button[type=submit]')
-                page.wait_for_url(lambda url: "/login/" not in url)
-                steps(page)
-                browser.close()
-        except BaseException as exc:  # reported to the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if errors:
-        raise errors[0]
+    in_browser_thread(run)
 
 
 def act(

@@ -3,14 +3,11 @@ inbox rows become cards with status and deadline first); nothing scrolls sideway
 
 from __future__ import annotations
 
-import re
-import threading
-
 import pytest
 
 from pakn.cases import services
 from pakn.geo.models import AdministrativeUnit
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, screenshot
+from tests.e2e.conftest import PHONE, browser_page, in_browser_thread, log_in, screenshot
 from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,60 +18,36 @@ WIDE = """() => Array.from(document.querySelectorAll('body *'))
   .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
-def _abort(route) -> None:
-    route.abort()
-
-
 @pytest.fixture(autouse=True)
 def _shared_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def _widths(base: str, username: str, paths: list[str]) -> dict[str, tuple[int, list[str], dict]]:
-    found: dict[str, tuple[int, list[str], dict]] = {}
-    errors: list[BaseException] = []
+    def run() -> dict[str, tuple[int, list[str], dict]]:
+        found: dict[str, tuple[int, list[str], dict]] = {}
+        # No network in tests: map tiles never load, and the page must fit without them.
+        with browser_page(PHONE, offline=True) as page:
+            log_in(page, base, username, PASSWORD)
+            for path in paths:
+                page.goto(base + path)
+                page.wait_for_load_state()
+                first = page.locator("tr.case-row").first
+                visible = {}
+                if first.count():
+                    for cell in ("status", "deadline"):
+                        target = first.locator(f"td.cell-{cell}")
+                        box = target.bounding_box() if target.count() else None
+                        visible[cell] = box is not None and box["x"] + box["width"] <= 360
+                found[path] = (
+                    page.evaluate("document.documentElement.scrollWidth"),
+                    page.evaluate(WIDE),
+                    visible,
+                )
+                screenshot(page, "bo-phone" + path.replace("/", "-").rstrip("-"))
+        return found
 
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
-                page.set_default_timeout(15000)
-                # No network in tests: map tiles never load, and the page must fit without them.
-                page.context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), _abort)
-                page.goto(base + "/backoffice/login/")
-                page.fill('[name="username"]', username)
-                page.fill('[name="password"]', PASSWORD)
-                page.click('form[action$="/backoffice/login/"] button[type=submit]')
-                page.wait_for_url(lambda url: "/login/" not in url)
-                for path in paths:
-                    page.goto(base + path)
-                    page.wait_for_load_state()
-                    first = page.locator("tr.case-row").first
-                    visible = {}
-                    if first.count():
-                        for cell in ("status", "deadline"):
-                            target = first.locator(f"td.cell-{cell}")
-                            box = target.bounding_box() if target.count() else None
-                            visible[cell] = box is not None and box["x"] + box["width"] <= 360
-                    found[path] = (
-                        page.evaluate("document.documentElement.scrollWidth"),
-                        page.evaluate(WIDE),
-                        visible,
-                    )
-                    screenshot(page, "bo-phone" + path.replace("/", "-").rstrip("-"))
-                browser.close()
-        except BaseException as exc:  # reported to the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if errors:
-        raise errors[0]
-    return found
+    return in_browser_thread(run)
 
 
 def test_inbox_and_case_page_fit_a_360_px_phone(live_server, world):

@@ -10,6 +10,10 @@ thread, and xdist may put several browser test modules in the same worker.
 from __future__ import annotations
 
 import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,64 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
+# Everything but the live server: map tiles and other outside requests fail at once.
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1|localhost)")
+
+
+def in_browser_thread[T](work: Callable[[], T], *, timeout: float = 120) -> T:
+    """Run ``work`` in a thread of its own and hand back its result, or raise what it raised.
+
+    Playwright's sync API cannot start in a thread that runs an event loop already, and xdist
+    may put several browser test modules in one worker, so each browser gets a fresh thread.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as exc:  # reported to the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=timeout)
+    if "error" in outcome:
+        raise outcome["error"]
+    if "result" not in outcome:
+        raise TimeoutError(f"the browser did not finish within {timeout:.0f} s")
+    return outcome["result"]
+
+
+@contextmanager
+def browser_page(
+    viewport: Any, *, cookies: Iterable[Any] = (), offline: bool = False
+) -> Iterator[Any]:
+    """A page of a fresh Debian chromium in Vietnamese; ``offline`` aborts outside requests.
+    Call it inside ``in_browser_thread``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=viewport, locale="vi-VN")
+            if offline:
+                context.route(OUTSIDE, lambda route: route.abort())
+            if cookies:
+                context.add_cookies(list(cookies))
+            page = context.new_page()
+            page.set_default_timeout(15000)
+            yield page
+        finally:
+            browser.close()
+
+
+def log_in(page: Any, base: str, username: str, password: str) -> None:
+    """Log in through the back-office form and wait to leave the login page."""
+    page.goto(base + "/backoffice/login/")
+    page.fill('[name="username"]', username)
+    page.fill('[name="password"]', password)
+    page.click('form[action$="/backoffice/login/"] button[type=submit]')
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def screenshot(page: Any, name: str) -> Path:
