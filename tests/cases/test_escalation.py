@@ -169,3 +169,24 @@ def test_a_transfer_sets_a_new_screening_deadline_and_escalation_starts_again(wo
         assert jobs.escalate_screening_overdue() == 1
     assert in_app("screening_overdue", world.intake_b) == 1
     assert in_app("screening_overdue", world.intake) == 1  # from the first agency only
+
+
+def test_the_upgrade_does_not_escalate_the_backlog_at_once(world, unscreened):
+    """Migration cases 0008 marks cases already late as escalated; later deadlines escalate."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("pakn.cases.migrations.0008_screening_escalation")
+    with time_machine.travel(unscreened.screening_due_at + timedelta(hours=2)):
+        on_time = world.new_case()
+        migration.quiet_the_backlog(apps, None)
+        assert jobs.escalate_screening_overdue() == 0
+    with time_machine.travel(on_time.screening_due_at + timedelta(hours=2)):
+        assert jobs.escalate_screening_overdue() == 1
+    assert Notification.objects.filter(
+        template="screening_overdue", case_ref=on_time.pk, recipient=world.intake
+    ).exists()
+    assert not Notification.objects.filter(
+        case_ref=unscreened.pk, template__startswith="scr"
+    ).exists()
