@@ -251,8 +251,13 @@ def _save_signature(
         "received_at": received_at,
         **dict(zip(BAND_FIELDS, bands, strict=True)),
     }
-    row, _created = DuplicateSignature.objects.update_or_create(
-        case_id=case_id, scope=scope, defaults=values
+    # One INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL) instead of a read, a savepoint
+    # and a write: the index is written for every new case.
+    (row,) = DuplicateSignature.objects.bulk_create(
+        [DuplicateSignature(case_id=case_id, scope=scope, **values)],
+        update_conflicts=True,
+        unique_fields=["case", "scope"],
+        update_fields=list(values),
     )
     return row
 

@@ -164,6 +164,20 @@ def test_index_pending_backfills_cases_without_signature(root_agency):
     assert D.index_pending() == 0
 
 
+def test_indexing_a_case_again_rewrites_its_one_row_in_one_statement(
+    root_agency, django_assert_num_queries
+):
+    case = _intake(*FLOOD)
+    first = DuplicateSignature.objects.get(case_id=case.pk, scope=SignatureScope.SUBMISSION)
+    case.submission.title, case.submission.body = LIGHTS
+    with django_assert_num_queries(1):  # an upsert: no read, no savepoint
+        D.index_case(case)
+    again = DuplicateSignature.objects.get(case_id=case.pk, scope=SignatureScope.SUBMISSION)
+    assert (again.pk, again.created_at) == (first.pk, first.created_at)
+    assert "le loi" in again.tokens and "tran hung dao" not in again.tokens
+    assert again.b00 != first.b00
+
+
 def test_query_is_one_indexed_statement(root_agency, django_assert_num_queries):
     _intake(*FLOOD)
     signature = D.Signature.of(" ".join(FLOOD_REWORDED))
