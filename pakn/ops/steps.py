@@ -182,7 +182,6 @@ def run_step(step_id: int) -> str:
             )
         record.locked_until = None
         record.save(update_fields=["attempts", "status", "run_after", "last_error", "locked_until"])
-        return record.status
     return record.status
 
 
